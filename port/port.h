@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Copyright (c) 2026 The ripc authors */
+/**
+ * @file
+ * @brief The port contract: everything core/ needs from an operating system.
+ *
+ * core/ is portable C11 and includes no OS header; it reaches the OS only through the
+ * functions below. A port implements all of them, in its own folder (port/posix/ for Linux),
+ * one concern per file. The guarantees stated here are what core/ relies on; a port that
+ * gives weaker ones breaks the objects built on it.
+ *
+ * Errors are negative errno values, as everywhere in ripc. No function here allocates
+ * memory, and none sets errno in a way visible to the caller.
+ */
+#ifndef RIPC_PORT_H
+#define RIPC_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ripc/common.h>
+
+/** Deadline value meaning "no deadline": wait forever. */
+#define RIPC_PORT_FOREVER INT64_MAX
+
+/* ---- Clock ------------------------------------------------------------------------------- */
+
+/**
+ * Monotonic time in nanoseconds (CLOCK_MONOTONIC on Linux): never jumps with wall-clock
+ * changes, the same clock in every process of the machine. Async-signal-safe.
+ */
+int64_t ripc_port_clock_ns(void);
+
+/* ---- Futex-style wait and wake on a 32-bit word ----------------------------------------- */
+
+/**
+ * Sleep while `*word == expected`, until woken or until the absolute monotonic
+ * @p deadline_ns (RIPC_PORT_FOREVER: no deadline). The check and the sleep are one atomic
+ * step against ripc_port_futex_wake on the same word, in the same or another process (the
+ * word may sit in shared memory mapped at different addresses).
+ *
+ * May return early (0) without a wake: the caller always re-checks its condition and calls
+ * again with the same deadline, so a retry never extends the wait.
+ *
+ * @retval 0 Woken, or returned spuriously.
+ * @retval -EAGAIN `*word != expected` at the time of the call.
+ * @retval -ETIMEDOUT The deadline passed.
+ * @retval -EINTR A signal handler ran.
+ */
+int ripc_port_futex_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline_ns);
+
+/**
+ * Wake up to @p count threads sleeping in ripc_port_futex_wait on @p word, in any process.
+ * Async-signal-safe.
+ *
+ * @return Number of threads woken (>= 0), or a negative errno.
+ */
+int ripc_port_futex_wake(ripc_atomic_u32_t *word, uint32_t count);
+
+/* ---- Priority-inheriting lock word (Linux PI futex) -------------------------------------- */
+
+/** Bits of a PI lock word, as the Linux kernel defines them. */
+#define RIPC_PORT_LOCK_WAITERS    0x80000000u /**< Some thread sleeps on the word. */
+#define RIPC_PORT_LOCK_OWNER_DIED 0x40000000u /**< The owner died holding the lock. */
+#define RIPC_PORT_LOCK_TID_MASK   0x3fffffffu /**< Thread id of the owner, 0 when free. */
+
+/**
+ * Whether the kernel implements PI futexes (false under emulators that do not). The answer is
+ * probed once and cached.
+ */
+bool ripc_port_pi_supported(void);
+
+/**
+ * Acquire a PI lock word for the calling thread, sleeping until the absolute monotonic
+ * @p deadline_ns. While it sleeps, the kernel lends the caller's priority to the owner. On
+ * success the word holds the caller's thread id, possibly with RIPC_PORT_LOCK_WAITERS and
+ * RIPC_PORT_LOCK_OWNER_DIED set.
+ *
+ * @retval 0 Acquired.
+ * @retval -ETIMEDOUT The deadline passed.
+ * @retval -EAGAIN The owner is exiting; call again.
+ * @retval -ESRCH The owner recorded in the word no longer exists and left no robust-list
+ *         record; the caller may take the lock over.
+ * @retval -EDEADLK The caller already owns it.
+ * @retval -ENOSYS PI futexes are not implemented.
+ */
+int ripc_port_pi_lock(ripc_atomic_u32_t *word, int64_t deadline_ns);
+
+/**
+ * Try to acquire a PI lock word without sleeping; handles the words that user space must not
+ * take over itself (waiters queued, owner died).
+ *
+ * @retval 0 Acquired. @retval -EAGAIN (or -EWOULDBLOCK) Owned by another thread.
+ * @retval -ESRCH, -EDEADLK, -ENOSYS As for ripc_port_pi_lock.
+ */
+int ripc_port_pi_trylock(ripc_atomic_u32_t *word);
+
+/**
+ * Release a PI lock word owned by the caller whose waiters bit is set, handing it to the
+ * highest-priority waiter.
+ *
+ * @retval 0 Released. @retval -EPERM The caller is not the owner.
+ */
+int ripc_port_pi_unlock(ripc_atomic_u32_t *word);
+
+/* ---- Thread identity --------------------------------------------------------------------- */
+
+/**
+ * Kernel thread id of the caller, unique among live threads of the machine (per PID
+ * namespace) and at most RIPC_PORT_LOCK_TID_MASK. Cheap after the first call in a thread;
+ * correct in the child after fork(). Async-signal-safe.
+ */
+uint32_t ripc_port_thread_id(void);
+
+/* ---- Robust list: the kernel unlocks what a dying thread held ---------------------------- */
+
+/**
+ * Where, inside @p area (a block of @p len bytes placed right after the lock @p word in a
+ * lock object), this thread's robust-list link for @p word lives; NULL when this thread has no
+ * robust list (not supported here) or the area cannot hold it. The link is used by the lock's
+ * owner only.
+ */
+void *ripc_port_robust_node(ripc_atomic_u32_t *word, void *area, size_t len);
+
+/**
+ * Announce that the caller is about to acquire the lock whose link is @p node. If the thread
+ * dies before ripc_port_robust_link or ripc_port_robust_settle, the kernel still examines the
+ * word.
+ */
+void ripc_port_robust_pending(void *node);
+
+/**
+ * Add @p node to the calling thread's robust list after it acquired the lock, and clear the
+ * pending announcement. From now on, if the thread dies, the kernel sets
+ * RIPC_PORT_LOCK_OWNER_DIED in the word and wakes a waiter.
+ */
+void ripc_port_robust_link(void *node);
+
+/**
+ * Remove @p node from the calling thread's robust list before the lock is released. Leaves
+ * the release announced as pending until ripc_port_robust_settle.
+ */
+void ripc_port_robust_unlink(void *node);
+
+/** Clear the pending announcement once the acquire failed or the release is done. */
+void ripc_port_robust_settle(void);
+
+/* ---- Processor --------------------------------------------------------------------------- */
+
+/** Tell the processor the caller is spinning (x86 `pause`, Arm `yield`). */
+void ripc_port_cpu_relax(void);
+
+/* ---- Broken invariants ------------------------------------------------------------------- */
+
+/**
+ * Report a broken internal invariant (RIPC_ASSERT, CONFIG_RIPC_ASSERT) with its place, then
+ * stop the process. Never called for bad user input, which gets -EINVAL instead.
+ */
+void ripc_port_assert_fail(const char *file, int line, const char *expr);
+
+/* ---- Threads (for tests and samples; the library itself starts none) --------------------- */
+
+/** A thread handle; opaque. */
+struct ripc_port_thread {
+	uintptr_t handle; /**< The OS thread handle. */
+};
+
+/**
+ * Start a thread running @p fn(@p arg). @p rt_priority > 0 asks for SCHED_FIFO at that
+ * priority (needs CAP_SYS_NICE); 0 inherits the caller's policy.
+ *
+ * @retval 0 Started. @retval -EPERM Real-time priority refused. @retval -EAGAIN No resources.
+ */
+int ripc_port_thread_start(struct ripc_port_thread *t, void *(*fn)(void *), void *arg,
+			   int rt_priority);
+
+/** Wait for a thread started by ripc_port_thread_start and return what @p fn returned. */
+void *ripc_port_thread_join(struct ripc_port_thread *t);
+
+#endif /* RIPC_PORT_H */
