@@ -29,6 +29,13 @@ if(NOT EXISTS ${_src}/src/cmocka.c)
   message(FATAL_ERROR "CMocka source not found in ${_src}: run scripts/setup.sh")
 endif()
 
+# CMocka 1.1.5 guesses the word size from the architecture and gets aarch64 wrong
+# (it then redefines uintptr_t); tell it. -w: third-party warnings are not ours to fix.
+set(_flags "${CMAKE_C_FLAGS} -w")
+if(CMAKE_SIZEOF_VOID_P EQUAL 8)
+  string(APPEND _flags " -D__WORDSIZE=64")
+endif()
+
 include(ExternalProject)
 set(_bin ${CMAKE_BINARY_DIR}/_deps/cmocka)
 set(_lib ${_bin}/src/${CMAKE_STATIC_LIBRARY_PREFIX}cmocka-static${CMAKE_STATIC_LIBRARY_SUFFIX})
@@ -41,7 +48,7 @@ ExternalProject_Add(cmocka_build
     -DWITH_STATIC_LIB=ON
     -DWITH_EXAMPLES=OFF
     -DUNIT_TESTING=OFF
-    -DCMAKE_C_FLAGS=-w
+    "-DCMAKE_C_FLAGS=${_flags}"
   BUILD_COMMAND ${CMAKE_COMMAND} --build ${_bin} --target cmocka-static
   INSTALL_COMMAND ""
   BUILD_BYPRODUCTS ${_lib})

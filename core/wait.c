@@ -18,6 +18,10 @@
 #define CONFIG_RIPC_SPIN_ITERATIONS 0
 #endif
 
+/* A variable, not the bare macro: with a budget of 0 the loop bound would be a constant
+ * the compiler warns about. */
+static const uint32_t ripc_spin_budget = CONFIG_RIPC_SPIN_ITERATIONS;
+
 /* Counters; updated only on slow paths, with relaxed adds (exact totals, no ordering). */
 static _Atomic uint64_t ripc_stat_waits;
 static _Atomic uint64_t ripc_stat_wakes;
@@ -46,10 +50,10 @@ bool ripci_spin_while_equal(ripc_atomic_u32_t *word, uint32_t value)
 {
 	uint32_t i;
 
-	if (CONFIG_RIPC_SPIN_ITERATIONS == 0)
+	if (ripc_spin_budget == 0)
 		return false;
 	count(&ripc_stat_spins);
-	for (i = 0; i < (uint32_t)CONFIG_RIPC_SPIN_ITERATIONS; i++) {
+	for (i = 0; i < ripc_spin_budget; i++) {
 		if (atomic_load_explicit(word, memory_order_relaxed) != value)
 			return true;
 		ripc_port_cpu_relax();
