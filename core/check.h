@@ -20,8 +20,8 @@
 #define RIPCI_ARG_CHECKS RIPC_IS_ENABLED(CONFIG_RIPC_ARG_CHECKS)
 
 /** Check an internal invariant when CONFIG_RIPC_ASSERT is set; compiled out otherwise. */
-#define RIPC_ASSERT(expr)                                                                          \
-	((void)(!RIPC_IS_ENABLED(CONFIG_RIPC_ASSERT) || (expr) ||                                  \
+#define RIPC_ASSERT(expr)                                         \
+	((void)(!RIPC_IS_ENABLED(CONFIG_RIPC_ASSERT) || (expr) || \
 		(ripc_port_assert_fail(__FILE__, __LINE__, #expr), 0)))
 
 #endif /* RIPC_CORE_CHECK_H */

@@ -28,6 +28,22 @@ def inputs_digest(kconf, files):
     return h.hexdigest()
 
 
+def refused_assignments(kconf):
+    out = []
+    for sym in kconf.unique_defined_syms:
+        want = sym.user_value
+        if want is None:
+            continue
+        if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+            if sym.tri_value != want:
+                out.append(f"CONFIG_{sym.name}={kconfiglib.TRI_TO_STR[want]} not possible "
+                           f"(unmet dependencies): got {sym.str_value}")
+        elif sym.str_value != want:
+            out.append(f"CONFIG_{sym.name}={want} not accepted (out of range?): "
+                       f"got {sym.str_value}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kconfig", required=True)
@@ -39,6 +55,9 @@ def main():
 
     os.environ.setdefault("srctree", os.path.dirname(os.path.abspath(args.kconfig)))
     kconf = kconfiglib.Kconfig(args.kconfig, warn_to_stderr=False)
+    # A fragment overriding the defconfig is the point of fragments, not a warning.
+    kconf.warn_assign_override = False
+    kconf.warn_assign_redun = False
     inputs = [args.defconfig] + args.fragment
     for path in inputs:
         if not os.path.isfile(path):
@@ -56,11 +75,11 @@ def main():
 
     for w in kconf.warnings:
         print("kconfig warning:", w, file=sys.stderr)
-    # A value a fragment asked for but Kconfig refused (out of range, unmet dependency)
-    # would otherwise pass silently; make it an error.
-    refused = [w for w in kconf.warnings if "was assigned the value" in w]
+    # kconfiglib quietly drops a value outside its range or a bool with unmet dependencies;
+    # a firmware build must not run with a configuration other than the one it asked for.
+    refused = refused_assignments(kconf)
     if refused:
-        sys.exit("kconfig.py: configuration refused, see the warnings above")
+        sys.exit("kconfig.py: configuration refused:\n  " + "\n  ".join(refused))
 
     os.makedirs(os.path.dirname(os.path.abspath(args.config)), exist_ok=True)
     os.makedirs(os.path.dirname(os.path.abspath(args.header)), exist_ok=True)

@@ -30,10 +30,10 @@ _Static_assert(sizeof(ripc_atomic_u32_t) == 4, "atomic 32-bit words must be 4 by
 _Static_assert(_Alignof(ripc_atomic_u32_t) == 4, "atomic 32-bit words must be 4-aligned");
 
 /** @brief 1 when the Kconfig option @p opt is enabled, 0 otherwise; usable in if(). */
-#define RIPC_IS_ENABLED(opt) RIPC_IS_ENABLED_1_(opt)
-#define RIPC_IS_ENABLED_1_(val) RIPC_IS_ENABLED_2_(RIPC_IS_ENABLED_PROBE_##val)
-#define RIPC_IS_ENABLED_PROBE_1 0,
-#define RIPC_IS_ENABLED_2_(arg) RIPC_IS_ENABLED_3_(arg 1, 0)
+#define RIPC_IS_ENABLED(opt)                  RIPC_IS_ENABLED_1_(opt)
+#define RIPC_IS_ENABLED_1_(val)               RIPC_IS_ENABLED_2_(RIPC_IS_ENABLED_PROBE_##val)
+#define RIPC_IS_ENABLED_PROBE_1               0,
+#define RIPC_IS_ENABLED_2_(arg)               RIPC_IS_ENABLED_3_(arg 1, 0)
 #define RIPC_IS_ENABLED_3_(ignored, val, ...) val
 
 #ifdef __cplusplus

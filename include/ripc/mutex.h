@@ -42,9 +42,9 @@ struct ripc_mutex {
 };
 
 /** @cond INTERNAL */
-#define RIPC_MUTEX_INITIALIZER_                                                                    \
-	{                                                                                          \
-		.protocol = 0, .word = 0, .robust = {0}, .depth = 0, .state = 0                    \
+#define RIPC_MUTEX_INITIALIZER_                                                 \
+	{                                                                       \
+		.protocol = 0, .word = 0, .robust = {0}, .depth = 0, .state = 0 \
 	}
 /** @endcond */
 

@@ -40,9 +40,9 @@ struct ripc_sem {
 };
 
 /** @cond INTERNAL */
-#define RIPC_SEM_INITIALIZER_(initial, lim)                                                        \
-	{                                                                                          \
-		.count = (initial), .seq = 0, .waiters = 0, .epoch = 0, .limit = (lim)             \
+#define RIPC_SEM_INITIALIZER_(initial, lim)                                            \
+	{                                                                              \
+		.count = (initial), .seq = 0, .waiters = 0, .epoch = 0, .limit = (lim) \
 	}
 /** @endcond */
 
@@ -54,10 +54,10 @@ struct ripc_sem {
  *
  * Arguments are checked at compile time. Prefix with `static` for file scope.
  */
-#define RIPC_SEM_DEFINE(name, initial, limit)                                                      \
-	struct ripc_sem name = RIPC_SEM_INITIALIZER_(initial, limit);                              \
-	_Static_assert((limit) >= 1 && (limit) <= RIPC_SEM_MAX_LIMIT,                              \
-		       "ripc sem " #name ": limit must be 1..RIPC_SEM_MAX_LIMIT");                 \
+#define RIPC_SEM_DEFINE(name, initial, limit)                                      \
+	struct ripc_sem name = RIPC_SEM_INITIALIZER_(initial, limit);              \
+	_Static_assert((limit) >= 1 && (limit) <= RIPC_SEM_MAX_LIMIT,              \
+		       "ripc sem " #name ": limit must be 1..RIPC_SEM_MAX_LIMIT"); \
 	_Static_assert((initial) <= (limit), "ripc sem " #name ": initial count above limit")
 
 /**

@@ -16,13 +16,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define RIPC_FUTEX_WAKE           1
-#define RIPC_FUTEX_LOCK_PI        6
-#define RIPC_FUTEX_UNLOCK_PI      7
-#define RIPC_FUTEX_TRYLOCK_PI     8
-#define RIPC_FUTEX_WAIT_BITSET    9
-#define RIPC_FUTEX_LOCK_PI2       13
-#define RIPC_FUTEX_BITSET_ANY     0xffffffffu
+#define RIPC_FUTEX_WAKE        1
+#define RIPC_FUTEX_LOCK_PI     6
+#define RIPC_FUTEX_UNLOCK_PI   7
+#define RIPC_FUTEX_TRYLOCK_PI  8
+#define RIPC_FUTEX_WAIT_BITSET 9
+#define RIPC_FUTEX_LOCK_PI2    13
+#define RIPC_FUTEX_BITSET_ANY  0xffffffffu
 
 /**
  * Issue a system call and return its result as the kernel does: >= 0, or -errno. errno

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: Apache-2.0
+cmake_policy(VERSION 3.20)
+# The library never allocates: no object of libripc.a may reference a heap function.
+# Fails also when nm shows no ripc symbol at all, so a broken nm cannot pass the check.
+execute_process(COMMAND ${NM} -A ${LIB} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIB}: ${err}")
+endif()
+if(NOT out MATCHES " T ripc_")
+  message(FATAL_ERROR "nm shows no ripc_ function in ${LIB}: the check would be meaningless")
+endif()
+set(heap malloc calloc realloc reallocarray free aligned_alloc posix_memalign memalign valloc
+    pvalloc strdup strndup asprintf vasprintf open_memstream getline getdelim)
+set(found "")
+foreach(fn IN LISTS heap)
+  string(REGEX MATCHALL "[^\n]* U ${fn}\n" hits "${out}")
+  foreach(h IN LISTS hits)
+    string(STRIP "${h}" h)
+    list(APPEND found "${h}")
+  endforeach()
+endforeach()
+if(found)
+  list(JOIN found "\n  " lines)
+  message(FATAL_ERROR "libripc.a uses the heap:\n  ${lines}")
+endif()
+message(STATUS "libripc.a references no heap function")
