@@ -14,7 +14,7 @@ set -euo pipefail
 mode=${1:-all}
 deps_dir=${RIPC_DEPS_DIR:-${HOME:-/root}/.cache/ripc}
 
-host_pkgs=(build-essential cmake python3-kconfiglib libcmocka-dev strace binutils)
+host_pkgs=(build-essential cmake python3-kconfiglib libcmocka-dev clang-format binutils)
 board_pkgs=(musl-tools clang cpio device-tree-compiler qemu-user
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi
 	musl-dev:arm64 musl-dev:armhf musl-dev:armel dpkg-dev)
