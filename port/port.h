@@ -151,6 +151,27 @@ void ripc_port_robust_settle(void);
 /** Tell the processor the caller is spinning (x86 `pause`, Arm `yield`). */
 void ripc_port_cpu_relax(void);
 
+/* ---- POSIX signals ------------------------------------------------------------------------ */
+
+/** A function run from inside a signal handler; must be async-signal-safe. */
+typedef void (*ripc_port_signal_fn)(int signo, void *arg);
+
+/**
+ * Run @p fn(@p signo, @p arg) whenever signal @p signo arrives in this process (sigaction
+ * with SA_RESTART, the handler saves and restores errno). One hook per signal; a second
+ * hook for the same signal replaces the first.
+ *
+ * @retval 0 Installed. @retval -EINVAL Not a signal that can be caught (SIGKILL, SIGSTOP,
+ *         out of range) or @p fn is NULL. @retval -ENOSPC No free hook slot.
+ */
+int ripc_port_signal_hook(int signo, ripc_port_signal_fn fn, void *arg);
+
+/**
+ * Remove the hook of @p signo and restore the disposition it replaced.
+ * @retval 0 Removed. @retval -ENOENT No hook for @p signo.
+ */
+int ripc_port_signal_unhook(int signo);
+
 /* ---- Broken invariants ------------------------------------------------------------------- */
 
 /**
