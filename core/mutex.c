@@ -8,7 +8,8 @@
  * waiters bit, owner-died bit). Locking a free mutex is one compare-and-swap from 0 to the
  * caller's thread id, unlocking an uncontended one the reverse; neither enters the kernel.
  * Contention goes through one of two protocols, fixed in @c protocol by the first thread
- * that meets contention and kept for the life of the mutex so that every process agrees:
+ * that meets contention (or that links the mutex into its robust list, see below) and kept
+ * for the life of the mutex so that every process agrees:
  *
  * - PI: the kernel queues waiters (FUTEX_LOCK_PI), boosts the owner, hands the lock over
  *   (FUTEX_UNLOCK_PI). User space only ever swaps 0 <-> own id; every other word goes to
@@ -18,8 +19,16 @@
  *
  * @c depth and @c state are touched only by the owner, under the lock. Robustness comes
  * from the kernel robust list (port), which marks the word of a dying owner.
+ *
+ * The robust list is the C library's, and musl's pthread_exit() empties it in user space
+ * as if every entry were a pthread mutex: it reads the int before the lock word as the mutex
+ * type, stores OWNER_DIED into the word and wakes one waiter, privately unless the type has
+ * bit 7 (process-shared). So every chosen protocol value carries that bit, and an owner with
+ * a robust list fixes the protocol before it links the mutex: a private wake would never
+ * reach ripc's waiters, which wait on shared futexes.
  */
 #include <errno.h>
+#include <stddef.h>
 
 #include <ripc/mutex.h>
 
@@ -27,8 +36,9 @@
 #include "core/wait.h"
 
 #define PROTO_UNSET 0u
-#define PROTO_PLAIN 1u
-#define PROTO_PI    2u
+#define PROTO_LIBC_SHARED 0x80u /* musl's PTHREAD_PROCESS_SHARED type bit; see above */
+#define PROTO_PLAIN (PROTO_LIBC_SHARED | 1u)
+#define PROTO_PI    (PROTO_LIBC_SHARED | 2u)
 
 #define STATE_CONSISTENT      0u
 #define STATE_INCONSISTENT    1u /* owner died; the new owner has not repaired yet */
@@ -37,6 +47,19 @@
 #define TID_MASK    RIPC_PORT_LOCK_TID_MASK
 #define WAITERS     RIPC_PORT_LOCK_WAITERS
 #define OWNER_DIED  RIPC_PORT_LOCK_OWNER_DIED
+
+/* Where the C libraries put a robust entry relative to the lock word: glibc 64-bit at +32
+ * (prev slot at +24), musl 64-bit at +28 (+20), glibc 32-bit at +20, musl 32-bit at +12
+ * (+8). The reserved area must hold all of them; musl reads the int before the word. */
+_Static_assert(offsetof(struct ripc_mutex, word) == offsetof(struct ripc_mutex, protocol) + 4,
+	       "protocol must be the int right before the lock word");
+_Static_assert(offsetof(struct ripc_mutex, robust) <= offsetof(struct ripc_mutex, word) + 8,
+	       "robust area must start at most 8 bytes after the lock word");
+_Static_assert(offsetof(struct ripc_mutex, robust) + sizeof(((struct ripc_mutex *)0)->robust) >=
+		       offsetof(struct ripc_mutex, word) + 40,
+	       "robust area must reach 40 bytes past the lock word");
+_Static_assert(sizeof(struct ripc_mutex) == 48, "struct ripc_mutex is 48 bytes everywhere");
+_Static_assert(RIPC_MUTEX_MAX_DEPTH <= UINT16_MAX, "depth must fit its field");
 
 int ripc_mutex_init(struct ripc_mutex *m)
 {
@@ -265,8 +288,11 @@ static void unlock_last(struct ripc_mutex *m, uint32_t tid)
 /* The caller holds the word now (rc 0 or -EOWNERDEAD): record it and apply the state. */
 static int finish_lock(struct ripc_mutex *m, uint32_t tid, void *node, int rc)
 {
-	if (node != NULL)
+	if (node != NULL) {
+		/* musl may read the protocol at this thread's exit (see the file comment). */
+		(void)protocol(m);
 		ripc_port_robust_link(node);
+	}
 	m->depth = 1;
 	if (rc == -EOWNERDEAD) {
 		m->state = STATE_INCONSISTENT;

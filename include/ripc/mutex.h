@@ -29,16 +29,19 @@ extern "C" {
 /**
  * @brief A mutex. Fields are private; use RIPC_MUTEX_DEFINE or ripc_mutex_init.
  *
- * 48 bytes, the same layout for 32- and 64-bit processes.
+ * 48 bytes, 8-byte aligned, the same layout for 32- and 64-bit processes.
  */
 struct ripc_mutex {
-	ripc_atomic_u32_t protocol; /**< PI or plain futex protocol, fixed at first contention. */
-	ripc_atomic_u32_t word;     /**< Futex word: owner thread id | waiters | owner died. */
-	/** Robust-list link of the owning thread; the kernel finds the lock word through it
-	 *  when the owner dies. Only the owner touches it. Must follow @c word. */
-	uint64_t robust[4];
-	uint32_t depth; /**< Recursion depth; written by the owner only. */
-	uint32_t state; /**< Consistent, inconsistent (owner died) or not recoverable. */
+	/** PI or plain futex protocol, fixed at first contention or first robust lock. Must come
+	 *  right before @c word: musl's pthread_exit() reads it as a pthread mutex type. */
+	_Alignas(8) ripc_atomic_u32_t protocol;
+	ripc_atomic_u32_t word; /**< Futex word: owner thread id | waiters | owner died. */
+	/** Robust-list link of the owning thread, where the C library's list expects it
+	 *  (word + 12 to word + 40, by C library and word size); the kernel finds the lock word
+	 *  through it when the owner dies. Only the owner touches it. Must follow @c word. */
+	uint32_t robust[9];
+	uint16_t depth; /**< Recursion depth; written by the owner only. */
+	uint16_t state; /**< Consistent, inconsistent (owner died) or not recoverable. */
 };
 
 /** @cond INTERNAL */

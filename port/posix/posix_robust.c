@@ -56,8 +56,18 @@ struct ripc_robust_head {
 static _Thread_local struct ripc_robust_head *ripc_head;
 static struct ripc_robust_head ripc_robust_none;
 
+/* In the child after fork(): the only thread holds none of the parent's locks, and the kernel
+ * dropped the registration. glibc empties the inherited list itself; musl keeps the parent's
+ * entries, some of them ripc links in shared memory that other processes now rewrite. Empty
+ * it as glibc does, before anything links into it again. */
 void ripc_posix_robust_forget(void)
 {
+	struct ripc_robust_head *head = ripc_head;
+
+	if (head != NULL && head != &ripc_robust_none) {
+		head->list = &head->list;
+		head->list_op_pending = NULL;
+	}
 	ripc_head = NULL;
 }
 
@@ -91,7 +101,8 @@ static struct ripc_robust_head *query_head(void)
 }
 
 /* Have the C library register its robust list for this thread: musl does it on the first
- * lock of a robust pthread mutex, glibc already did at thread start. */
+ * lock of a robust, process-shared pthread mutex (private ones it cleans up itself at thread
+ * exit, without the kernel); glibc already did at thread start. */
 static void make_libc_register(void)
 {
 	pthread_mutexattr_t attr;
@@ -100,6 +111,7 @@ static void make_libc_register(void)
 	if (pthread_mutexattr_init(&attr) != 0)
 		return;
 	if (pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST) == 0 &&
+	    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED) == 0 &&
 	    pthread_mutex_init(&m, &attr) == 0) {
 		if (pthread_mutex_lock(&m) == 0)
 			(void)pthread_mutex_unlock(&m);
