@@ -19,6 +19,9 @@ void ripci_waitq_notify(struct ripc_waitq *q, uint32_t count)
 	if (atomic_load_explicit(&q->waiters, memory_order_seq_cst) == 0)
 		return;
 	atomic_fetch_add_explicit(&q->seq, 1, memory_order_seq_cst);
+	/* A poller that takes the one wake but not the object would strand a real waiter. */
+	if (atomic_load_explicit(&q->pollers, memory_order_seq_cst) != 0)
+		count = UINT32_MAX;
 	ripci_wake(&q->seq, count);
 }
 

@@ -14,7 +14,8 @@
  * must be seq_cst (or followed by a seq_cst fence) too.
  *
  * A waiter that leaves without success may have absorbed a wake meant for a state it no
- * longer wants; it passes one wake on, so other sleepers are never stranded.
+ * longer wants; it passes one wake on, so other sleepers are never stranded. Pollers
+ * (ripc_poll) only look and never take; while one is registered a notify wakes everybody.
  */
 #ifndef RIPC_CORE_WAITQ_H
 #define RIPC_CORE_WAITQ_H

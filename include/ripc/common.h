@@ -32,30 +32,20 @@ _Static_assert(_Alignof(ripc_atomic_u32_t) == 4, "atomic 32-bit words must be 4-
 /**
  * @brief Where threads of any process sleep until an object changes (private fields).
  *
- * Embedded in every object that can block. 8 bytes, pointer-free.
+ * Embedded in every object that can block. 12 bytes, pointer-free.
  */
 struct ripc_waitq {
 	ripc_atomic_u32_t seq;     /**< Futex word; bumped by every notify that finds sleepers. */
-	ripc_atomic_u32_t waiters; /**< Threads between deciding to sleep and leaving. */
-};
-
-/**
- * @brief Where an object's storage (message slots, pool blocks) lives (private fields).
- *
- * RIPC_<OBJ>_DEFINE objects are process-local and point at their static storage
- * (@c local). ripc_<obj>_init and shared-memory domains record the distance from the object
- * header instead (@c offset), which is the same in every process that maps the region,
- * wherever the mapping lands. 8 bytes on 32- and 64-bit targets.
- */
-union ripc_ref {
-	void *local;    /**< Absolute address, valid in the defining process only. */
-	int64_t offset; /**< Storage address minus object address. */
+	ripc_atomic_u32_t waiters; /**< Threads between deciding to sleep and leaving (pollers
+				      included). */
+	ripc_atomic_u32_t pollers; /**< Of those, ripc_poll callers: they only look, so a
+				      notify must wake everybody while one is registered. */
 };
 
 /** @cond INTERNAL */
-#define RIPC_WAITQ_INITIALIZER_        \
-	{                              \
-		.seq = 0, .waiters = 0 \
+#define RIPC_WAITQ_INITIALIZER_                      \
+	{                                            \
+		.seq = 0, .waiters = 0, .pollers = 0 \
 	}
 /** @endcond */
 
