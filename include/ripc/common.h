@@ -42,6 +42,19 @@ struct ripc_waitq {
 				      notify must wake everybody while one is registered. */
 };
 
+/**
+ * @brief Where an object's storage (message slots, pool blocks) lives (private fields).
+ *
+ * RIPC_<OBJ>_DEFINE objects are process-local and point at their static storage
+ * (@c local). ripc_<obj>_init and shared-memory domains record the distance from the object
+ * header instead (@c offset), which is the same in every process that maps the region,
+ * wherever the mapping lands. 8 bytes on 32- and 64-bit targets.
+ */
+union ripc_ref {
+	void *local;    /**< Absolute address, valid in the defining process only. */
+	int64_t offset; /**< Storage address minus object address. */
+};
+
 /** @cond INTERNAL */
 #define RIPC_WAITQ_INITIALIZER_                      \
 	{                                            \
