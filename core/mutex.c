@@ -35,18 +35,18 @@
 #include "core/check.h"
 #include "core/wait.h"
 
-#define PROTO_UNSET 0u
+#define PROTO_UNSET       0u
 #define PROTO_LIBC_SHARED 0x80u /* musl's PTHREAD_PROCESS_SHARED type bit; see above */
-#define PROTO_PLAIN (PROTO_LIBC_SHARED | 1u)
-#define PROTO_PI    (PROTO_LIBC_SHARED | 2u)
+#define PROTO_PLAIN       (PROTO_LIBC_SHARED | 1u)
+#define PROTO_PI          (PROTO_LIBC_SHARED | 2u)
 
-#define STATE_CONSISTENT      0u
-#define STATE_INCONSISTENT    1u /* owner died; the new owner has not repaired yet */
-#define STATE_NOTRECOVERABLE  2u
+#define STATE_CONSISTENT     0u
+#define STATE_INCONSISTENT   1u /* owner died; the new owner has not repaired yet */
+#define STATE_NOTRECOVERABLE 2u
 
-#define TID_MASK    RIPC_PORT_LOCK_TID_MASK
-#define WAITERS     RIPC_PORT_LOCK_WAITERS
-#define OWNER_DIED  RIPC_PORT_LOCK_OWNER_DIED
+#define TID_MASK   RIPC_PORT_LOCK_TID_MASK
+#define WAITERS    RIPC_PORT_LOCK_WAITERS
+#define OWNER_DIED RIPC_PORT_LOCK_OWNER_DIED
 
 /* Where the C libraries put a robust entry relative to the lock word: glibc 64-bit at +32
  * (prev slot at +24), musl 64-bit at +28 (+20), glibc 32-bit at +20, musl 32-bit at +12
@@ -84,7 +84,7 @@ static uint32_t protocol(struct ripc_mutex *m)
 	if (p != PROTO_UNSET)
 		return p;
 	want = RIPC_IS_ENABLED(CONFIG_RIPC_MUTEX_PI) && ripc_port_pi_supported() ? PROTO_PI
-										  : PROTO_PLAIN;
+										 : PROTO_PLAIN;
 	/* First one wins; a loser adopts the winner's choice. */
 	if (atomic_compare_exchange_strong_explicit(&m->protocol, &p, want, memory_order_acq_rel,
 						    memory_order_acquire))
@@ -117,8 +117,8 @@ static void plain_pass_wake_on(struct ripc_mutex *m)
 			return;
 		}
 		if ((v & WAITERS) != 0 ||
-		    atomic_compare_exchange_weak_explicit(&m->word, &v, v | WAITERS,
-							  memory_order_relaxed, memory_order_relaxed))
+		    atomic_compare_exchange_weak_explicit(
+			    &m->word, &v, v | WAITERS, memory_order_relaxed, memory_order_relaxed))
 			return;
 	}
 }
@@ -152,8 +152,8 @@ static int plain_lock(struct ripc_mutex *m, uint32_t tid, int64_t deadline)
 			continue;
 		}
 		if ((v & WAITERS) == 0 &&
-		    !atomic_compare_exchange_weak_explicit(&m->word, &v, v | WAITERS,
-							   memory_order_relaxed, memory_order_relaxed))
+		    !atomic_compare_exchange_weak_explicit(
+			    &m->word, &v, v | WAITERS, memory_order_relaxed, memory_order_relaxed))
 			continue;
 		slept = true;
 		if (ripci_wait(&m->word, v | WAITERS, deadline) == -ETIMEDOUT) {

@@ -32,7 +32,7 @@ void ripc_test_init(const char *program);
 /** Scale a stress-test round count for slow (emulated) targets: n * RIPC_TEST_SCALE, >= 1. */
 unsigned long ripc_test_scaled(unsigned long n);
 
-/** True when the program runs under qemu-user (slow, no robust list, no PI futex). */
+/** True when the program runs under qemu-user (slow, and without the kernel robust list). */
 int ripc_test_emulated(void);
 
 /** Memory shared with forked children (MAP_SHARED | MAP_ANONYMOUS), zero-filled. */
