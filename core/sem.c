@@ -47,9 +47,8 @@ static bool try_take(struct ripc_sem *sem)
 	uint32_t c = atomic_load_explicit(&sem->count, memory_order_seq_cst);
 
 	while (c > 0) {
-		if (atomic_compare_exchange_weak_explicit(&sem->count, &c, c - 1,
-							  memory_order_seq_cst,
-							  memory_order_seq_cst))
+		if (atomic_compare_exchange_weak_explicit(
+			    &sem->count, &c, c - 1, memory_order_seq_cst, memory_order_seq_cst))
 			return true;
 	}
 	return false;
@@ -118,8 +117,8 @@ int ripc_sem_give(struct ripc_sem *sem)
 	do {
 		if (c >= sem->limit)
 			return -EOVERFLOW;
-	} while (!atomic_compare_exchange_weak_explicit(&sem->count, &c, c + 1,
-							memory_order_seq_cst, memory_order_relaxed));
+	} while (!atomic_compare_exchange_weak_explicit(
+		&sem->count, &c, c + 1, memory_order_seq_cst, memory_order_relaxed));
 	if (atomic_load_explicit(&sem->waiters, memory_order_seq_cst) > 0) {
 		atomic_fetch_add_explicit(&sem->seq, 1, memory_order_seq_cst);
 		ripci_wake(&sem->seq, 1);

@@ -67,9 +67,15 @@ int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline)
 
 	count(&ripc_stat_waits);
 	rc = ripc_port_futex_wait(word, expected, deadline);
-	/* Woken, changed (-EAGAIN) or interrupted (-EINTR): the caller re-checks its
-	 * condition and, if it must wait again, waits against the same deadline. */
-	return rc == -ETIMEDOUT ? -ETIMEDOUT : 0;
+	if (rc == 0 || rc == -EAGAIN || rc == -EINTR)
+		return 0;
+	if (rc == -ETIMEDOUT)
+		return -ETIMEDOUT;
+	/* The port cannot sleep (a sandbox refusing the call, say): the caller ends up polling,
+	 * and only this check still ends a timed wait at its deadline. */
+	if (deadline != RIPC_PORT_FOREVER && ripc_port_clock_ns() >= deadline)
+		return -ETIMEDOUT;
+	return 0;
 }
 
 void ripci_wake(ripc_atomic_u32_t *word, uint32_t n)

@@ -26,8 +26,11 @@ int64_t ripci_deadline(ripc_timeout_t t);
 bool ripci_spin_while_equal(ripc_atomic_u32_t *word, uint32_t value);
 
 /**
- * Sleep while `*word == expected`, until @p deadline (see ripc_port_futex_wait).
- * @retval 0 Woken, changed or interrupted: re-check the condition.
+ * Sleep while `*word == expected`, until @p deadline (see ripc_port_futex_wait). The caller
+ * re-checks its condition after every return and, to wait on, calls again with the same
+ * deadline, so retries never extend it.
+ * @retval 0 Woken, changed, interrupted, or the port failed to sleep before the deadline:
+ *         re-check the condition.
  * @retval -ETIMEDOUT The deadline passed.
  */
 int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline);

@@ -58,6 +58,24 @@ int ripc_port_futex_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t dea
  */
 int ripc_port_futex_wake(ripc_atomic_u32_t *word, uint32_t count);
 
+/**
+ * Sleep until any of @p n words changes from its @p expected value or is woken, or until
+ * the absolute monotonic @p deadline_ns, with the same atomic check-and-sleep as
+ * ripc_port_futex_wait on each word (Linux futex_waitv, 5.16+). @p n is at most
+ * RIPC_PORT_WAIT_ANY_MAX.
+ *
+ * @retval 0 Woken, changed or spurious: re-check.
+ * @retval -ETIMEDOUT The deadline passed.
+ * @retval -ENOSYS Not available (older kernel, qemu-user): the caller falls back to
+ *         short timed waits on one word.
+ * @retval -EINVAL @p n is 0 or too large.
+ */
+int ripc_port_futex_wait_any(ripc_atomic_u32_t *const *words, const uint32_t *expected, size_t n,
+			     int64_t deadline_ns);
+
+/** Most words ripc_port_futex_wait_any takes (the kernel's limit). */
+#define RIPC_PORT_WAIT_ANY_MAX 128
+
 /* ---- Priority-inheriting lock word (Linux PI futex) -------------------------------------- */
 
 /** Bits of a PI lock word, as the Linux kernel defines them. */
@@ -150,6 +168,33 @@ void ripc_port_robust_settle(void);
 
 /** Tell the processor the caller is spinning (x86 `pause`, Arm `yield`). */
 void ripc_port_cpu_relax(void);
+
+/* ---- Shared memory ------------------------------------------------------------------------ */
+
+/**
+ * Map the named shared-memory region @p name ("/name", one slash) of exactly @p len bytes,
+ * creating it if it does not exist. A new region is created exclusively (O_EXCL) with
+ * exactly the permission bits @p mode (the umask does not apply) and is zero-filled. An
+ * existing region must belong to the calling user and have size @p len, or size 0 (a
+ * creator has not sized it yet; it is then sized here, which every process does alike).
+ *
+ * @param[out] addr Address of the mapping (MAP_SHARED, read-write) on success.
+ * @retval 0 Mapped.
+ * @retval -EINVAL @p name is not a valid region name.
+ * @retval -EACCES The region belongs to another user, or its permissions refuse us.
+ * @retval -EPROTO The region exists with another size (made from other definitions).
+ * @retval -ENOMEM, -ENOSPC, ... The system could not create or map it.
+ */
+int ripc_port_shm_map(const char *name, size_t len, uint32_t mode, void **addr);
+
+/** Remove a mapping made by ripc_port_shm_map. @retval 0 or a negative errno. */
+int ripc_port_shm_unmap(void *addr, size_t len);
+
+/**
+ * Remove the name of a region; mappings stay valid until unmapped.
+ * @retval 0 Removed. @retval -ENOENT No such region. @retval -EACCES Not ours.
+ */
+int ripc_port_shm_unlink(const char *name);
 
 /* ---- POSIX signals ------------------------------------------------------------------------ */
 

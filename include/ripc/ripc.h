@@ -12,5 +12,8 @@
 #include <ripc/stats.h>
 #include <ripc/sem.h>
 #include <ripc/mutex.h>
+#include <ripc/mbox.h>
+#include <ripc/pool.h>
+#include <ripc/event.h>
 
 #endif /* RIPC_RIPC_H */

@@ -52,11 +52,11 @@ pid_t ripc_test_fork(int (*fn)(void *), void *arg);
 int ripc_test_wait(pid_t pid);
 
 /** Print why a check cannot run here, then mark the test skipped (CMocka skip()). */
-#define RIPC_TEST_SKIP(...)                                                                        \
-	do {                                                                                       \
-		print_message("[  SKIP    ] " __VA_ARGS__);                                         \
-		print_message("\n");                                                               \
-		skip();                                                                            \
+#define RIPC_TEST_SKIP(...)                                 \
+	do {                                                \
+		print_message("[  SKIP    ] " __VA_ARGS__); \
+		print_message("\n");                        \
+		skip();                                     \
 	} while (0)
 
 /** Monotonic time in nanoseconds. */
