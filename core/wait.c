@@ -78,6 +78,17 @@ int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline)
 	return 0;
 }
 
+int ripci_wait_any(ripc_atomic_u32_t *const *words, const uint32_t *expected, size_t n,
+		   int64_t deadline)
+{
+	int rc = ripc_port_futex_wait_any(words, expected, n, deadline);
+
+	if (rc == -ENOSYS)
+		return rc;
+	count(&ripc_stat_waits);
+	return rc == -ETIMEDOUT ? -ETIMEDOUT : 0;
+}
+
 void ripci_wake(ripc_atomic_u32_t *word, uint32_t n)
 {
 	count(&ripc_stat_wakes);

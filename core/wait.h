@@ -35,6 +35,14 @@ bool ripci_spin_while_equal(ripc_atomic_u32_t *word, uint32_t value);
  */
 int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline);
 
+/**
+ * Sleep until any of @p n words differs from @p expected or is woken, or @p deadline.
+ * @retval 0 Re-check. @retval -ETIMEDOUT Deadline passed.
+ * @retval -ENOSYS The OS cannot wait on several words; nothing was waited for.
+ */
+int ripci_wait_any(ripc_atomic_u32_t *const *words, const uint32_t *expected, size_t n,
+		   int64_t deadline);
+
 /** Wake up to @p count sleepers of @p word. Async-signal-safe. */
 void ripci_wake(ripc_atomic_u32_t *word, uint32_t count);
 

@@ -28,21 +28,20 @@ extern "C" {
 /**
  * @brief A counting semaphore. Fields are private; use RIPC_SEM_DEFINE or ripc_sem_init.
  *
- * 20 bytes, the same layout for 32- and 64-bit processes.
+ * 24 bytes, the same layout for 32- and 64-bit processes.
  */
 struct ripc_sem {
-	ripc_atomic_u32_t count;   /**< Current count. */
-	ripc_atomic_u32_t seq;     /**< Futex word: changes whenever a sleeper must re-check. */
-	ripc_atomic_u32_t waiters; /**< Threads between deciding to sleep and waking up. */
-	ripc_atomic_u32_t epoch;   /**< Bumped by ripc_sem_reset; a sleeper that sees it change
-				      returns -ECANCELED. */
-	uint32_t limit;            /**< Highest count; 0 marks an uninitialised semaphore. */
+	ripc_atomic_u32_t count; /**< Current count. */
+	struct ripc_waitq wq;    /**< Where takers sleep until a give or a reset. */
+	ripc_atomic_u32_t epoch; /**< Bumped by ripc_sem_reset; a sleeper that sees it change
+				    returns -ECANCELED. */
+	uint32_t limit;          /**< Highest count; 0 marks an uninitialised semaphore. */
 };
 
 /** @cond INTERNAL */
-#define RIPC_SEM_INITIALIZER_(initial, lim)                                            \
-	{                                                                              \
-		.count = (initial), .seq = 0, .waiters = 0, .epoch = 0, .limit = (lim) \
+#define RIPC_SEM_INITIALIZER_(initial, lim)                                                   \
+	{                                                                                     \
+		.count = (initial), .wq = RIPC_WAITQ_INITIALIZER_, .epoch = 0, .limit = (lim) \
 	}
 /** @endcond */
 

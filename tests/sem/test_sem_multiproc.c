@@ -225,7 +225,7 @@ static int victim_child(void *arg)
 /* The test peeks at the private waiter count: the exact sign that takers are committed. */
 static void wait_for_waiters(uint32_t n)
 {
-	while (atomic_load(&sh->items.waiters) < n)
+	while (atomic_load(&sh->items.wq.waiters) < n)
 		ripc_test_sleep_ms(1);
 	/* Let them reach the kernel: the kill should find the victim asleep there. */
 	ripc_test_sleep_ms(50);

@@ -53,7 +53,7 @@ static void start_taker(struct taker *t, struct ripc_sem *sem, ripc_timeout_t ti
  */
 static void wait_for_waiters(struct ripc_sem *sem, uint32_t n)
 {
-	while (atomic_load(&sem->waiters) < n)
+	while (atomic_load(&sem->wq.waiters) < n)
 		ripc_test_sleep_ms(1);
 	/* Give them time to reach the kernel; the checks hold either way. */
 	ripc_test_sleep_ms(20);
@@ -78,7 +78,7 @@ static void test_sem_reset_cancels_every_sleeping_taker(void **state)
 		assert_int_equal(atomic_load(&t[i].rc), -ECANCELED);
 	}
 	assert_int_equal(ripc_sem_count(&sem), 0);
-	assert_int_equal(atomic_load(&sem.waiters), 0);
+	assert_int_equal(atomic_load(&sem.wq.waiters), 0);
 }
 
 static void test_sem_reset_with_count_drops_it_and_cancels_nobody_later(void **state)
@@ -134,7 +134,7 @@ static int reset_race_round(struct ripc_sem *sem, unsigned long round)
 
 	for (i = 0; i < OLD_WAITERS; i++)
 		start_taker(&old[i], sem, RIPC_FOREVER);
-	while (atomic_load(&sem->waiters) < OLD_WAITERS)
+	while (atomic_load(&sem->wq.waiters) < OLD_WAITERS)
 		ripc_port_cpu_relax();
 	/* Vary how far the old takers got: some rounds reset while they are still arriving. */
 	if (round % 2 == 0)
@@ -164,7 +164,7 @@ static int reset_race_round(struct ripc_sem *sem, unsigned long round)
 	}
 	assert_int_equal(fresh_took, NEW_WAITERS);
 	assert_int_equal(ripc_sem_count(sem), 0);
-	assert_int_equal(atomic_load(&sem->waiters), 0);
+	assert_int_equal(atomic_load(&sem->wq.waiters), 0);
 	return old_took;
 }
 
@@ -191,7 +191,7 @@ static atomic_int probe_rc;
 static void reset_in_probe_handler(int sig)
 {
 	int saved = errno;
-	uint32_t w = atomic_load(&probe_sem.waiters);
+	uint32_t w = atomic_load(&probe_sem.wq.waiters);
 	int rc;
 
 	(void)sig;
@@ -244,7 +244,7 @@ static void test_sem_reset_in_handler_cancels_take_on_its_way_to_sleep(void **st
 			assert_int_equal(ripc_sem_take(&probe_sem, RIPC_NO_WAIT), 0);
 		}
 		cancelled += rc == -ECANCELED;
-		assert_int_equal(atomic_load(&probe_sem.waiters), 0);
+		assert_int_equal(atomic_load(&probe_sem.wq.waiters), 0);
 		sem_probe_adjust(&probe, early);
 	}
 	sem_probe_close(&probe, SIGUSR1);

@@ -325,7 +325,7 @@ static void give_in_probe_handler(int sig)
 	int rc;
 
 	(void)sig;
-	atomic_store(&probe_waiters, atomic_load(&handler_sem->waiters));
+	atomic_store(&probe_waiters, atomic_load(&handler_sem->wq.waiters));
 	rc = ripc_sem_give(handler_sem);
 	if (rc == 0)
 		atomic_fetch_add(&handler_gives, 1);
