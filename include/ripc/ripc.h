@@ -15,5 +15,7 @@
 #include <ripc/mbox.h>
 #include <ripc/pool.h>
 #include <ripc/event.h>
+#include <ripc/poll.h>
+#include <ripc/domain.h>
 
 #endif /* RIPC_RIPC_H */
