@@ -61,12 +61,9 @@ bool ripci_spin_while_equal(ripc_atomic_u32_t *word, uint32_t value)
 	return false;
 }
 
-int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline)
+/* What a port wait means to the caller: 0 (re-check) or -ETIMEDOUT. */
+static int wait_result(int rc, int64_t deadline)
 {
-	int rc;
-
-	count(&ripc_stat_waits);
-	rc = ripc_port_futex_wait(word, expected, deadline);
 	if (rc == 0 || rc == -EAGAIN || rc == -EINTR)
 		return 0;
 	if (rc == -ETIMEDOUT)
@@ -78,6 +75,12 @@ int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline)
 	return 0;
 }
 
+int ripci_wait(ripc_atomic_u32_t *word, uint32_t expected, int64_t deadline)
+{
+	count(&ripc_stat_waits);
+	return wait_result(ripc_port_futex_wait(word, expected, deadline), deadline);
+}
+
 int ripci_wait_any(ripc_atomic_u32_t *const *words, const uint32_t *expected, size_t n,
 		   int64_t deadline)
 {
@@ -86,7 +89,7 @@ int ripci_wait_any(ripc_atomic_u32_t *const *words, const uint32_t *expected, si
 	if (rc == -ENOSYS)
 		return rc;
 	count(&ripc_stat_waits);
-	return rc == -ETIMEDOUT ? -ETIMEDOUT : 0;
+	return wait_result(rc, deadline);
 }
 
 void ripci_wake(ripc_atomic_u32_t *word, uint32_t n)

@@ -113,9 +113,9 @@ uint32_t ripc_sem_count(const struct ripc_sem *sem);
  * @retval 0 Reset; every call waiting in ripc_sem_take returns -ECANCELED.
  * @retval -EINVAL @p sem is NULL or not initialised.
  *
- * A take that starts after the reset waits normally. A take that is not asleep when the
- * reset runs (still spinning, or re-checking after a wake-up) may instead succeed, if a count
- * is given after the reset before it looks again.
+ * A take that starts after the reset waits normally. A take that races the reset (it has
+ * just checked for one and not yet looked at the count) may instead succeed, if a count is
+ * given right after the reset.
  * Context: any, including signal handlers (async-signal-safe); never blocks.
  */
 int ripc_sem_reset(struct ripc_sem *sem);

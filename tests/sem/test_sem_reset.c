@@ -235,7 +235,7 @@ static void test_sem_reset_in_handler_cancels_take_on_its_way_to_sleep(void **st
 			assert_int_equal(rc, -ECANCELED);
 			assert_int_equal(ripc_sem_count(&probe_sem), 0);
 		} else if (rc == 0) {
-			/* Reset before the take looked, or while it spun: the give ended it. */
+			/* The reset came too early to cancel this take: the give ended it. */
 			assert_int_equal(ripc_sem_count(&probe_sem), 0);
 		} else {
 			/* Reset after the take read the epoch: cancelled, the give's count stays.
