@@ -27,41 +27,6 @@
 /* Long enough never to expire on a loaded or emulated machine unless a wake-up is lost. */
 #define LONG_WAIT RIPC_SEC(20)
 
-/* ThreadSanitizer slows atomics and system calls about tenfold: fewer rounds, same checks. */
-#if defined(__SANITIZE_THREAD__)
-#define SCALE_DOWN 10ul
-#else
-#define SCALE_DOWN 1ul
-#endif
-
-static unsigned long rounds(unsigned long native)
-{
-	unsigned long n = ripc_test_scaled(native) / SCALE_DOWN;
-
-	return n > 0 ? n : 1;
-}
-
-/* First failure seen by a worker: return code and round. */
-struct failure {
-	int rc;
-	unsigned long round;
-};
-
-static void fail_once(struct failure *f, int rc, unsigned long round)
-{
-	if (f->rc == 0) {
-		f->rc = rc;
-		f->round = round;
-	}
-}
-
-static void assert_no_failure(const struct failure *f, const char *who)
-{
-	if (f->rc != 0)
-		print_error("%s: unexpected return %d in round %lu\n", who, f->rc, f->round);
-	assert_int_equal(f->rc, 0);
-}
-
 /* xorshift32: cheap per-thread pseudo-random numbers, reproducible from the seed. */
 static uint32_t next_random(uint32_t *state)
 {
@@ -117,7 +82,7 @@ struct bc_shared {
 struct bc_worker {
 	struct bc_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	uint32_t bits;
 	uint32_t flags;
 	atomic_uint *woken;
@@ -132,7 +97,7 @@ static void *bc_waiter(void *arg)
 	if (rc == 0 && m != w->bits)
 		rc = -1000 - (int)m;
 	if (rc != 0)
-		fail_once(&w->fail, rc, 0);
+		ripc_test_fail_once(&w->fail, rc, 0);
 	atomic_fetch_add(w->woken, 1);
 	return NULL;
 }
@@ -152,7 +117,7 @@ static void test_event_post_wakes_every_satisfied_waiter(void **state)
 {
 	static struct bc_shared sh;
 	static struct bc_worker any[ANY_WAITERS], all[ALL_WAITERS];
-	unsigned long r, n = rounds(30);
+	unsigned long r, n = ripc_test_rounds(30);
 	int i;
 
 	(void)state;
@@ -178,11 +143,11 @@ static void test_event_post_wakes_every_satisfied_waiter(void **state)
 
 		for (i = 0; i < ANY_WAITERS; i++) {
 			ripc_port_thread_join(&any[i].thread);
-			assert_no_failure(&any[i].fail, "A waiter");
+			ripc_test_assert_no_failure(&any[i].fail, "A waiter");
 		}
 		for (i = 0; i < ALL_WAITERS; i++) {
 			ripc_port_thread_join(&all[i].thread);
-			assert_no_failure(&all[i].fail, "A|B waiter");
+			ripc_test_assert_no_failure(&all[i].fail, "A|B waiter");
 		}
 		/* Nobody cleared anything. */
 		assert_int_equal(ripc_event_get(&sh.ev), BC_A | BC_B);
@@ -207,7 +172,7 @@ struct dl_shared {
 struct dl_worker {
 	struct dl_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	uint32_t bit;
 	uint32_t seed;
 };
@@ -227,7 +192,7 @@ static void *dl_poster(void *arg)
 		if (rc == 0)
 			rc = ripc_event_wait(&w->sh->ack, w->bit, ANY | CLEAR, NULL, LONG_WAIT);
 		if (rc != 0) {
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 			break;
 		}
 	}
@@ -246,14 +211,14 @@ static bool dl_deliver(struct dl_worker *w, uint32_t m, unsigned long i)
 		atomic_fetch_add(&w->sh->delivered[b], 1);
 		rc = ripc_event_post(&w->sh->ack, 1u << b);
 		if (rc != 0)
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 	}
 	if ((m & STOP) == 0)
 		return true;
 	/* Pass the stop bit on: this consumer cleared it, the others must see it too. */
 	rc = ripc_event_post(&w->sh->data, STOP);
 	if (rc != 0)
-		fail_once(&w->fail, rc, i);
+		ripc_test_fail_once(&w->fail, rc, i);
 	return false;
 }
 
@@ -278,7 +243,7 @@ static void *dl_consumer(void *arg)
 			continue;
 		}
 		if (rc != 0 || m == 0 || (m & ~(DATA_MASK | STOP)) != 0) {
-			fail_once(&w->fail, rc != 0 ? rc : -2000 - (int)m, i);
+			ripc_test_fail_once(&w->fail, rc != 0 ? rc : -2000 - (int)m, i);
 			break;
 		}
 		if (!dl_deliver(w, m, i))
@@ -297,7 +262,7 @@ static void test_event_clear_on_return_delivers_each_post_once(void **state)
 	memset(&sh, 0, sizeof(sh));
 	assert_int_equal(ripc_event_init(&sh.data), 0);
 	assert_int_equal(ripc_event_init(&sh.ack), 0);
-	sh.per_poster = rounds(8000);
+	sh.per_poster = ripc_test_rounds(8000);
 	for (i = 0; i < CONSUMERS; i++) {
 		memset(&cons[i], 0, sizeof(cons[i]));
 		cons[i].sh = &sh;
@@ -317,9 +282,9 @@ static void test_event_clear_on_return_delivers_each_post_once(void **state)
 		ripc_port_thread_join(&cons[i].thread);
 
 	for (i = 0; i < POSTERS; i++)
-		assert_no_failure(&post[i].fail, "poster");
+		ripc_test_assert_no_failure(&post[i].fail, "poster");
 	for (i = 0; i < CONSUMERS; i++)
-		assert_no_failure(&cons[i].fail, "consumer");
+		ripc_test_assert_no_failure(&cons[i].fail, "consumer");
 	/* Each post consumed exactly once: none lost (the poster would have timed out), none
 	 * twice (the count would be higher). */
 	for (i = 0; i < POSTERS; i++)
@@ -344,7 +309,7 @@ struct herd_shared {
 struct herd_worker {
 	struct herd_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 };
 
 static void *herd_waiter(void *arg)
@@ -366,7 +331,7 @@ static void *herd_waiter(void *arg)
 			break;
 		}
 		if (rc != 0) {
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 			break;
 		}
 	}
@@ -377,7 +342,7 @@ static void test_event_one_post_to_a_woken_herd_has_one_winner(void **state)
 {
 	static struct herd_shared sh;
 	static struct herd_worker w[HERD];
-	unsigned long r, n = rounds(3000);
+	unsigned long r, n = ripc_test_rounds(3000);
 	int i;
 
 	(void)state;
@@ -405,7 +370,7 @@ static void test_event_one_post_to_a_woken_herd_has_one_winner(void **state)
 	for (i = 0; i < HERD; i++)
 		ripc_port_thread_join(&w[i].thread);
 	for (i = 0; i < HERD; i++)
-		assert_no_failure(&w[i].fail, "herd waiter");
+		ripc_test_assert_no_failure(&w[i].fail, "herd waiter");
 	assert_int_equal(atomic_load(&sh.wins), n);
 	assert_int_equal(ripc_event_get(&sh.ev), STOP);
 }
@@ -424,7 +389,7 @@ struct own_shared {
 struct own_worker {
 	struct own_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	uint32_t bit;
 	uint32_t flags;
 };
@@ -443,7 +408,7 @@ static void *own_waiter(void *arg)
 		if (rc == 0)
 			rc = ripc_event_post(&w->sh->ack, w->bit);
 		if (rc != 0) {
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 			break;
 		}
 	}
@@ -466,7 +431,7 @@ static void *greedy_waiter(void *arg)
 		if (rc == 0)
 			rc = ripc_event_post(&w->sh->ack, GREEDY);
 		if (rc != 0) {
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 			break;
 		}
 	}
@@ -485,7 +450,7 @@ static void test_event_waiters_clear_only_their_own_bits(void **state)
 	memset(&sh, 0, sizeof(sh));
 	assert_int_equal(ripc_event_init(&sh.data), 0);
 	assert_int_equal(ripc_event_init(&sh.ack), 0);
-	sh.rounds = rounds(2000);
+	sh.rounds = ripc_test_rounds(2000);
 	for (i = 0; i <= OWNERS; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].sh = &sh;
@@ -502,7 +467,7 @@ static void test_event_waiters_clear_only_their_own_bits(void **state)
 	for (i = 0; i <= OWNERS; i++)
 		ripc_port_thread_join(&w[i].thread);
 	for (i = 0; i <= OWNERS; i++)
-		assert_no_failure(&w[i].fail, i < OWNERS ? "owner" : "greedy");
+		ripc_test_assert_no_failure(&w[i].fail, i < OWNERS ? "owner" : "greedy");
 	assert_int_equal(ripc_event_get(&sh.data), 0);
 	assert_int_equal(ripc_event_get(&sh.ack), 0);
 }
@@ -543,7 +508,7 @@ struct pingpong {
 	unsigned long rounds;
 	int64_t delay_ns; /* 0: no delays; else the sleep entry time both sides race */
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 };
 
 /*
@@ -582,7 +547,7 @@ static void *echo(void *arg)
 			rc = ripc_event_post(&pp->ev, PONG);
 		}
 		if (rc != 0) {
-			fail_once(&pp->fail, rc, i);
+			ripc_test_fail_once(&pp->fail, rc, i);
 			break;
 		}
 	}
@@ -606,7 +571,7 @@ static void run_pingpong(struct pingpong *pp)
 		assert_int_equal(m, PONG);
 	}
 	ripc_port_thread_join(&pp->thread);
-	assert_no_failure(&pp->fail, "echo thread");
+	ripc_test_assert_no_failure(&pp->fail, "echo thread");
 	assert_int_equal(ripc_event_get(&pp->ev), 0);
 }
 
@@ -616,7 +581,7 @@ static void test_event_pingpong_loses_no_wakeup(void **state)
 
 	(void)state;
 	memset(&pp, 0, sizeof(pp));
-	pp.rounds = rounds(30000);
+	pp.rounds = ripc_test_rounds(30000);
 	run_pingpong(&pp);
 }
 
@@ -629,7 +594,7 @@ static void test_event_pingpong_racing_into_sleep_loses_no_wakeup(void **state)
 	(void)state;
 	memset(&pp, 0, sizeof(pp));
 	pp.delay_ns = sleep_entry_ns();
-	pp.rounds = rounds(10000);
+	pp.rounds = ripc_test_rounds(10000);
 	if (pp.rounds < 2000)
 		pp.rounds = 2000;
 	ripc_stats_reset();

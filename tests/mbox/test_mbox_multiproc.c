@@ -25,13 +25,6 @@
 
 #define CHILD_WATCHDOG_S 100
 
-/* ThreadSanitizer slows atomics and system calls about tenfold: fewer rounds, same checks. */
-#if defined(__SANITIZE_THREAD__)
-#define SCALE_DOWN 10ul
-#else
-#define SCALE_DOWN 1ul
-#endif
-
 /* Child exit codes, one per way a child can fail. */
 enum {
 	CHILD_OK = 0,
@@ -219,7 +212,7 @@ static void run_processes(uint32_t producers, uint32_t consumers, uint32_t depth
 			  unsigned long total_native)
 {
 	pid_t prod[MAX_PROCS], cons[MAX_PROCS];
-	uint32_t per = (uint32_t)(ripc_test_scaled(total_native) / SCALE_DOWN / producers);
+	uint32_t per = (uint32_t)(ripc_test_rounds(total_native) / producers);
 	uint32_t total;
 	int64_t t0;
 

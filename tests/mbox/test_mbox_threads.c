@@ -24,18 +24,9 @@
 
 #include "port/port.h"
 
-/* ThreadSanitizer slows atomics and system calls about tenfold: fewer rounds, same checks. */
-#if defined(__SANITIZE_THREAD__)
-#define SCALE_DOWN 10ul
-#else
-#define SCALE_DOWN 1ul
-#endif
-
 static uint32_t rounds(unsigned long native)
 {
-	unsigned long n = ripc_test_scaled(native) / SCALE_DOWN;
-
-	return n > 0 ? (uint32_t)n : 1;
+	return (uint32_t)ripc_test_rounds(native);
 }
 
 static void start(struct ripc_port_thread *t, void *(*fn)(void *), void *arg)

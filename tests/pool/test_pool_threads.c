@@ -20,41 +20,6 @@
 
 #include "port/port.h"
 
-/* ThreadSanitizer slows atomics and system calls about tenfold: fewer rounds, same checks. */
-#if defined(__SANITIZE_THREAD__)
-#define SCALE_DOWN 10ul
-#else
-#define SCALE_DOWN 1ul
-#endif
-
-static unsigned long rounds(unsigned long native)
-{
-	unsigned long n = ripc_test_scaled(native) / SCALE_DOWN;
-
-	return n > 0 ? n : 1;
-}
-
-/* First failure seen by a worker: a code (return value or check number) and the round. */
-struct failure {
-	int rc;
-	unsigned long round;
-};
-
-static void fail_once(struct failure *f, int rc, unsigned long round)
-{
-	if (f->rc == 0) {
-		f->rc = rc;
-		f->round = round;
-	}
-}
-
-static void assert_no_failure(const struct failure *f, const char *who)
-{
-	if (f->rc != 0)
-		print_error("%s: unexpected %d in round %lu\n", who, f->rc, f->round);
-	assert_int_equal(f->rc, 0);
-}
-
 /* Checks a worker can fail, as codes above any errno. */
 enum {
 	BAD_OWNER_ON_ALLOC = 1001, /* the block was still owned by another thread */
@@ -124,7 +89,7 @@ static RIPC_POOL_DEFINE(churn_pool, CH_BS, CH_BLOCKS);
 
 struct churn_worker {
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	unsigned int id;
 	unsigned long rounds;
 	unsigned long timeouts;
@@ -212,7 +177,7 @@ static void *churn(void *arg)
 		}
 	}
 	if (rc != 0)
-		fail_once(&w->fail, rc, i);
+		ripc_test_fail_once(&w->fail, rc, i);
 	return NULL;
 }
 
@@ -226,14 +191,14 @@ static void test_pool_threads_never_share_a_block(void **state)
 	for (i = 0; i < CH_THREADS; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].id = i;
-		w[i].rounds = rounds(20000);
+		w[i].rounds = ripc_test_rounds(20000);
 		w[i].seed = 0x9e3779b9u * (i + 1);
 		start(&w[i].thread, churn, &w[i]);
 	}
 	for (i = 0; i < CH_THREADS; i++)
 		ripc_port_thread_join(&w[i].thread);
 	for (i = 0; i < CH_THREADS; i++) {
-		assert_no_failure(&w[i].fail, "churn worker");
+		ripc_test_assert_no_failure(&w[i].fail, "churn worker");
 		timeouts += w[i].timeouts;
 	}
 	print_message("[          ] %u threads x %lu rounds on %u blocks, %lu timed out\n",
@@ -254,7 +219,7 @@ static RIPC_POOL_DEFINE(aba_pool, 16, ABA_BLOCKS);
 
 struct aba_worker {
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	unsigned int id;
 	unsigned long rounds;
 	int64_t end_ns;
@@ -304,7 +269,7 @@ static void *aba_churn(void *arg)
 		}
 	}
 	if (rc != 0)
-		fail_once(&w->fail, rc, i);
+		ripc_test_fail_once(&w->fail, rc, i);
 	return NULL;
 }
 
@@ -317,7 +282,7 @@ static void test_pool_free_stack_survives_preempted_pops(void **state)
 	for (i = 0; i < ABA_THREADS; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].id = i;
-		w[i].rounds = rounds(20000000);
+		w[i].rounds = ripc_test_rounds(20000000);
 		w[i].end_ns = ripc_test_now_ns() + ABA_BUDGET_NS;
 		w[i].seed = 0x7f4a7c15u * (i + 1);
 		start(&w[i].thread, aba_churn, &w[i]);
@@ -325,7 +290,7 @@ static void test_pool_free_stack_survives_preempted_pops(void **state)
 	for (i = 0; i < ABA_THREADS; i++)
 		ripc_port_thread_join(&w[i].thread);
 	for (i = 0; i < ABA_THREADS; i++)
-		assert_no_failure(&w[i].fail, "stack churn worker");
+		ripc_test_assert_no_failure(&w[i].fail, "stack churn worker");
 	assert_pool_intact(&aba_pool, ABA_BLOCKS);
 }
 
@@ -344,7 +309,7 @@ struct wake_shared {
 struct wake_worker {
 	struct wake_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 };
 
 static void *sleepy_allocator(void *arg)
@@ -354,7 +319,7 @@ static void *sleepy_allocator(void *arg)
 	int rc = ripc_pool_alloc(&wake_pool, &blk, RIPC_FOREVER);
 
 	if (rc != 0) {
-		fail_once(&w->fail, rc, 0);
+		ripc_test_fail_once(&w->fail, rc, 0);
 		return NULL;
 	}
 	atomic_fetch_add(&w->sh->got, 1);
@@ -362,7 +327,7 @@ static void *sleepy_allocator(void *arg)
 		sleep_us(500);
 	rc = ripc_pool_free(&wake_pool, blk);
 	if (rc != 0)
-		fail_once(&w->fail, rc, 1);
+		ripc_test_fail_once(&w->fail, rc, 1);
 	return NULL;
 }
 
@@ -410,7 +375,7 @@ static void test_pool_sleeping_allocators_are_woken_by_frees(void **state)
 	for (i = 0; i < WK_THREADS; i++)
 		ripc_port_thread_join(&w[i].thread);
 	for (i = 0; i < WK_THREADS; i++)
-		assert_no_failure(&w[i].fail, "sleepy allocator");
+		ripc_test_assert_no_failure(&w[i].fail, "sleepy allocator");
 	assert_int_equal(atomic_load(&sh.got), WK_THREADS);
 	assert_int_equal(atomic_load(&wake_pool.wait.waiters), 0);
 	assert_pool_intact(&wake_pool, WK_BLOCKS);
@@ -432,7 +397,7 @@ struct share_shared {
 struct share_worker {
 	struct share_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 };
 
 /* Each round: hold one reference, add and drop some, then drop our own. */
@@ -459,7 +424,7 @@ static void *sharer(void *arg)
 			rc = ripc_sem_give(&w->sh->done);
 	}
 	if (rc != 0)
-		fail_once(&w->fail, rc, i);
+		ripc_test_fail_once(&w->fail, rc, i);
 	return NULL;
 }
 
@@ -476,7 +441,7 @@ static void test_pool_concurrent_releases_return_a_block_once(void **state)
 	memset(&sh, 0, sizeof(sh));
 	assert_int_equal(ripc_sem_init(&sh.go, 0, SH_THREADS), 0);
 	assert_int_equal(ripc_sem_init(&sh.done, 0, SH_THREADS), 0);
-	sh.rounds = rounds(5000);
+	sh.rounds = ripc_test_rounds(5000);
 	for (i = 0; i < SH_THREADS; i++) {
 		memset(&w[i].fail, 0, sizeof(w[i].fail));
 		w[i].sh = &sh;
@@ -500,7 +465,7 @@ static void test_pool_concurrent_releases_return_a_block_once(void **state)
 	for (i = 0; i < SH_THREADS; i++)
 		ripc_port_thread_join(&w[i].thread);
 	for (i = 0; i < SH_THREADS; i++)
-		assert_no_failure(&w[i].fail, "sharer");
+		ripc_test_assert_no_failure(&w[i].fail, "sharer");
 }
 
 /* ---- Ping-pong through two one-block pools: a lost wake-up hangs ------------------------ */
@@ -520,7 +485,7 @@ struct pingpong {
 	unsigned long rounds;
 	int64_t delay_ns; /* 0: no delays; else the sleep entry time both sides race */
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 };
 
 /*
@@ -584,7 +549,7 @@ static void *echo(void *arg)
 			rc = ripc_pool_free(&pp->pong, pp->pong_blk);
 		}
 		if (rc != 0) {
-			fail_once(&pp->fail, rc, i);
+			ripc_test_fail_once(&pp->fail, rc, i);
 			break;
 		}
 	}
@@ -615,7 +580,7 @@ static void run_pingpong(struct pingpong *pp)
 		assert_ptr_equal(blk, pp->pong_blk);
 	}
 	ripc_port_thread_join(&pp->thread);
-	assert_no_failure(&pp->fail, "echo thread");
+	ripc_test_assert_no_failure(&pp->fail, "echo thread");
 	assert_int_equal(ripc_pool_free_count(&pp->ping), 0);
 	assert_int_equal(ripc_pool_free_count(&pp->pong), 0);
 }
@@ -626,7 +591,7 @@ static void test_pool_pingpong_loses_no_wakeup(void **state)
 
 	(void)state;
 	memset(&pp, 0, sizeof(pp));
-	pp.rounds = rounds(50000);
+	pp.rounds = ripc_test_rounds(50000);
 	setup_pingpong(&pp);
 	run_pingpong(&pp);
 }
@@ -641,7 +606,7 @@ static void test_pool_pingpong_racing_into_sleep_loses_no_wakeup(void **state)
 	memset(&pp, 0, sizeof(pp));
 	setup_pingpong(&pp);
 	pp.delay_ns = sleep_entry_ns(&pp.ping);
-	pp.rounds = rounds(5000);
+	pp.rounds = ripc_test_rounds(5000);
 	if (pp.rounds < 2000)
 		pp.rounds = 2000;
 	ripc_stats_reset();

@@ -20,20 +20,6 @@
 
 #include "port/port.h"
 
-/* ThreadSanitizer slows atomics and system calls about tenfold: fewer rounds, same checks. */
-#if defined(__SANITIZE_THREAD__)
-#define SCALE_DOWN 10ul
-#else
-#define SCALE_DOWN 1ul
-#endif
-
-static unsigned long rounds(unsigned long native)
-{
-	unsigned long n = ripc_test_scaled(native) / SCALE_DOWN;
-
-	return n > 0 ? n : 1;
-}
-
 /*
  * Stress loops run their rounds or BUDGET_NS, whichever ends first: on a loaded machine a
  * hand-off can cost a scheduler time slice instead of a microsecond, and the suite must stay
@@ -44,27 +30,6 @@ static unsigned long rounds(unsigned long native)
 static bool budget_spent(int64_t end, unsigned long round)
 {
 	return (round & 255) == 0 && ripc_test_now_ns() >= end;
-}
-
-/* First failure seen by a worker: return code and round. */
-struct failure {
-	int rc;
-	unsigned long round;
-};
-
-static void fail_once(struct failure *f, int rc, unsigned long round)
-{
-	if (f->rc == 0) {
-		f->rc = rc;
-		f->round = round;
-	}
-}
-
-static void assert_no_failure(const struct failure *f, const char *who)
-{
-	if (f->rc != 0)
-		print_error("%s: unexpected return %d in round %lu\n", who, f->rc, f->round);
-	assert_int_equal(f->rc, 0);
 }
 
 /* xorshift32: cheap per-thread pseudo-random numbers, reproducible from the seed. */
@@ -119,7 +84,7 @@ struct pc_shared {
 struct pc_worker {
 	struct pc_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	uint32_t seed;
 };
 
@@ -144,7 +109,7 @@ static void *producer(void *arg)
 		int rc = give_retrying(w->sh);
 
 		if (rc != 0) {
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 			break;
 		}
 		atomic_fetch_add(&w->sh->given, 1);
@@ -163,7 +128,7 @@ static void *consumer(void *arg)
 		int rc = ripc_sem_take(&w->sh->sem, RIPC_FOREVER);
 
 		if (rc != 0) {
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 			break;
 		}
 		if (atomic_fetch_add(&w->sh->taken, 1) + 1 > atomic_load(&w->sh->total))
@@ -183,7 +148,7 @@ static void *count_monitor(void *arg)
 		uint32_t c = ripc_sem_count(&w->sh->sem);
 
 		if (c > PC_LIMIT)
-			fail_once(&w->fail, (int)c, n);
+			ripc_test_fail_once(&w->fail, (int)c, n);
 		n++;
 		if ((n & 255) == 0)
 			sched_yield();
@@ -201,7 +166,7 @@ static void test_sem_producers_and_consumers_keep_exact_totals(void **state)
 	(void)state;
 	memset(&sh, 0, sizeof(sh));
 	assert_int_equal(ripc_sem_init(&sh.sem, 0, PC_LIMIT), 0);
-	sh.per_producer = rounds(100000);
+	sh.per_producer = ripc_test_rounds(100000);
 	sh.end = ripc_test_now_ns() + BUDGET_NS;
 	atomic_store(&sh.total, ULONG_MAX);
 	memset(&mon, 0, sizeof(mon));
@@ -231,10 +196,10 @@ static void test_sem_producers_and_consumers_keep_exact_totals(void **state)
 	ripc_port_thread_join(&mon.thread);
 
 	for (i = 0; i < PRODUCERS; i++)
-		assert_no_failure(&prod[i].fail, "producer");
+		ripc_test_assert_no_failure(&prod[i].fail, "producer");
 	for (i = 0; i < CONSUMERS; i++)
-		assert_no_failure(&cons[i].fail, "consumer");
-	assert_no_failure(&mon.fail, "count above limit");
+		ripc_test_assert_no_failure(&cons[i].fail, "consumer");
+	ripc_test_assert_no_failure(&mon.fail, "count above limit");
 	assert_true(total > 0);
 	/* Every item and end token taken exactly once; no phantom count left behind. */
 	assert_int_equal(atomic_load(&sh.taken), total + CONSUMERS);
@@ -258,7 +223,7 @@ struct timed_shared {
 struct timed_worker {
 	struct timed_shared *sh;
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 	uint32_t seed;
 };
 
@@ -276,7 +241,7 @@ static void *timed_taker(void *arg)
 		else if (rc == -ETIMEDOUT || rc == -EAGAIN)
 			atomic_fetch_add(&w->sh->timeouts, 1);
 		else
-			fail_once(&w->fail, rc, i);
+			ripc_test_fail_once(&w->fail, rc, i);
 	}
 	return NULL;
 }
@@ -286,7 +251,7 @@ static void test_sem_timed_takers_racing_gives_keep_exact_totals(void **state)
 	static struct timed_shared sh;
 	static struct timed_worker w[TIMED_TAKERS];
 	int64_t end = ripc_test_now_ns() + BUDGET_NS;
-	unsigned long i, n = rounds(100000);
+	unsigned long i, n = ripc_test_rounds(100000);
 	int t;
 
 	(void)state;
@@ -310,7 +275,7 @@ static void test_sem_timed_takers_racing_gives_keep_exact_totals(void **state)
 	for (t = 0; t < TIMED_TAKERS; t++)
 		ripc_port_thread_join(&w[t].thread);
 	for (t = 0; t < TIMED_TAKERS; t++)
-		assert_no_failure(&w[t].fail, "timed taker");
+		ripc_test_assert_no_failure(&w[t].fail, "timed taker");
 	/* A take that timed out never consumed a count, and one that succeeded did. */
 	assert_int_equal(atomic_load(&sh.taken), i);
 	assert_int_equal(ripc_sem_count(&sh.sem), 0);
@@ -354,7 +319,7 @@ struct pingpong {
 	int64_t delay_ns; /* 0: no delays; else the sleep entry time both sides race */
 	atomic_bool stop; /* set before the last ping: the echo side takes it and leaves */
 	struct ripc_port_thread thread;
-	struct failure fail;
+	struct ripc_test_failure fail;
 };
 
 /*
@@ -392,7 +357,7 @@ static void *echo(void *arg)
 			rc = ripc_sem_give(&pp->pong);
 		}
 		if (rc != 0) {
-			fail_once(&pp->fail, rc, i);
+			ripc_test_fail_once(&pp->fail, rc, i);
 			break;
 		}
 	}
@@ -418,7 +383,7 @@ static void run_pingpong(struct pingpong *pp)
 	atomic_store(&pp->stop, true);
 	assert_int_equal(ripc_sem_give(&pp->ping), 0);
 	ripc_port_thread_join(&pp->thread);
-	assert_no_failure(&pp->fail, "echo thread");
+	ripc_test_assert_no_failure(&pp->fail, "echo thread");
 	assert_int_equal(ripc_sem_count(&pp->ping), 0);
 	assert_int_equal(ripc_sem_count(&pp->pong), 0);
 }
@@ -429,7 +394,7 @@ static void test_sem_pingpong_loses_no_wakeup(void **state)
 
 	(void)state;
 	memset(&pp, 0, sizeof(pp));
-	pp.rounds = rounds(1000000);
+	pp.rounds = ripc_test_rounds(1000000);
 	run_pingpong(&pp);
 	print_message("[          ] %lu rounds\n", pp.done);
 }
@@ -443,7 +408,7 @@ static void test_sem_pingpong_racing_into_sleep_loses_no_wakeup(void **state)
 	(void)state;
 	memset(&pp, 0, sizeof(pp));
 	pp.delay_ns = sleep_entry_ns();
-	pp.rounds = rounds(20000);
+	pp.rounds = ripc_test_rounds(20000);
 	if (pp.rounds < 2000)
 		pp.rounds = 2000;
 	ripc_stats_reset();

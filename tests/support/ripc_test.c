@@ -48,6 +48,34 @@ unsigned long ripc_test_scaled(unsigned long n)
 	return v < 1.0 ? 1ul : (unsigned long)v;
 }
 
+#if defined(__SANITIZE_THREAD__)
+#define RIPC_TEST_TSAN_DIVISOR 10ul
+#else
+#define RIPC_TEST_TSAN_DIVISOR 1ul
+#endif
+
+unsigned long ripc_test_rounds(unsigned long native)
+{
+	unsigned long n = ripc_test_scaled(native) / RIPC_TEST_TSAN_DIVISOR;
+
+	return n > 0 ? n : 1;
+}
+
+void ripc_test_fail_once(struct ripc_test_failure *f, int rc, unsigned long round)
+{
+	if (f->rc == 0) {
+		f->rc = rc;
+		f->round = round;
+	}
+}
+
+void ripc_test_assert_no_failure(const struct ripc_test_failure *f, const char *who)
+{
+	if (f->rc != 0)
+		print_error("%s: unexpected %d in round %lu\n", who, f->rc, f->round);
+	assert_int_equal(f->rc, 0);
+}
+
 int ripc_test_emulated(void)
 {
 	const char *s = getenv("RIPC_TEST_EMULATED");

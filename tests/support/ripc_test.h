@@ -32,6 +32,24 @@ void ripc_test_init(const char *program);
 /** Scale a stress-test round count for slow (emulated) targets: n * RIPC_TEST_SCALE, >= 1. */
 unsigned long ripc_test_scaled(unsigned long n);
 
+/**
+ * Rounds for a stress loop: @p native scaled for emulated boards (RIPC_TEST_SCALE) and
+ * divided by 10 under ThreadSanitizer, which slows every atomic; at least 1.
+ */
+unsigned long ripc_test_rounds(unsigned long native);
+
+/** First failure a worker thread saw: a code (return value or check number) and the round. */
+struct ripc_test_failure {
+	int rc;
+	unsigned long round;
+};
+
+/** Record @p rc at @p round unless an earlier failure is recorded already. */
+void ripc_test_fail_once(struct ripc_test_failure *f, int rc, unsigned long round);
+
+/** Fail the test, naming @p who, when @p f holds a failure. */
+void ripc_test_assert_no_failure(const struct ripc_test_failure *f, const char *who);
+
 /** True when the program runs under qemu-user (slow, and without the kernel robust list). */
 int ripc_test_emulated(void);
 
