@@ -35,7 +35,12 @@ for p in "${presets[@]}"; do
 		status=1
 		continue
 	fi
-	ctest --preset "$p" -j "$jobs" 2>&1 | tee -a "$log" | grep -E "^ *[0-9]+/[0-9]+ Test|tests passed|SKIP" || true
+	# Result lines and SKIP reasons; a failed test's own output is shown in full (up to the
+	# next result line), so a CI log explains a failure without the log file.
+	ctest --preset "$p" -j "$jobs" 2>&1 | tee -a "$log" | awk '
+		/^ *[0-9]+\/[0-9]+ Test/ { show = ($0 ~ /\*\*\*|Failed|Timeout|Not Run/); print; next }
+		/tests passed|SKIP/ { print; next }
+		show { print }' || true
 	line=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log" | tail -1)
 	failed=$(sed -nE 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/p' <<<"$line")
 	count=$(sed -nE 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/p' <<<"$line")

@@ -272,6 +272,9 @@ static void *sleep_on_word(void *arg)
 	do {
 		rc = ripc_port_futex_wait(word, 0, RIPC_PORT_FOREVER);
 	} while (rc == 0 && atomic_load(word) == 0);
+	/* -EAGAIN: woken, then back to sleep after the release had already set the word. */
+	if (rc == -EAGAIN && atomic_load(word) != 0)
+		rc = 0;
 	return (void *)(intptr_t)rc;
 }
 
