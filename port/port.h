@@ -217,6 +217,115 @@ int ripc_port_signal_hook(int signo, ripc_port_signal_fn fn, void *arg);
  */
 int ripc_port_signal_unhook(int signo);
 
+/* ---- Sockets (links between boards) ---------------------------------------------------- */
+
+/** Transport of a socket: a TCP stream or UDP datagrams. */
+#define RIPC_PORT_NET_TCP 1
+#define RIPC_PORT_NET_UDP 2
+
+/** Readiness bits of ripc_port_net_wait. */
+#define RIPC_PORT_NET_IN  1u /**< Readable, a connection to accept, or end of stream. */
+#define RIPC_PORT_NET_OUT 2u /**< Writable, or a non-blocking connect finished. */
+#define RIPC_PORT_NET_ERR 4u /**< Error or hang-up (output only). */
+
+/** An IPv4 or IPv6 address and port, in a layout independent of the OS. */
+struct ripc_port_addr {
+	uint8_t family; /**< 4 or 6; 0 for an unset address. */
+	uint8_t prefix; /**< Allow lists: significant leading bits of @c ip. */
+	uint16_t port;  /**< Port in host order; 0 for "any". */
+	uint8_t ip[16]; /**< Address bytes in network order (4 used for IPv4). */
+};
+
+/**
+ * Parse "a.b.c.d:port", "[v6]:port", or without the port ("a.b.c.d", "v6", also with a
+ * "/prefix" for allow lists; the port is then 0). Numeric only: no name lookup happens.
+ * @retval 0 Parsed. @retval -EINVAL Not such an address.
+ */
+int ripc_port_net_parse(const char *text, struct ripc_port_addr *addr);
+
+/** Write @p addr as text ("a.b.c.d:port", "[v6]:port") into @p buf; always terminated. */
+void ripc_port_net_format(const struct ripc_port_addr *addr, char *buf, size_t cap);
+
+/**
+ * Open a non-blocking, close-on-exec socket of @p transport for @p family (4 or 6). TCP
+ * sockets get TCP_NODELAY (frames are batched by the caller, never by Nagle).
+ * @return The socket (>= 0) or a negative errno.
+ */
+int ripc_port_net_open(int transport, int family);
+
+/** Bind @p fd to @p addr (SO_REUSEADDR set first). @retval 0 or a negative errno. */
+int ripc_port_net_bind(int fd, const struct ripc_port_addr *addr);
+
+/** Listen for TCP connections on a bound @p fd. @retval 0 or a negative errno. */
+int ripc_port_net_listen(int fd);
+
+/**
+ * Accept one connection (non-blocking, TCP_NODELAY, close-on-exec) and report its source.
+ * @return The new socket, -EAGAIN when none is pending, or another negative errno.
+ */
+int ripc_port_net_accept(int fd, struct ripc_port_addr *peer);
+
+/**
+ * Start connecting @p fd to @p addr. @retval 0 Connected. @retval -EINPROGRESS Wait for
+ * RIPC_PORT_NET_OUT, then ask ripc_port_net_connected. Other negative errno: failed.
+ */
+int ripc_port_net_connect(int fd, const struct ripc_port_addr *addr);
+
+/** Outcome of a non-blocking connect: 0 connected, or the negative errno it failed with. */
+int ripc_port_net_connected(int fd);
+
+/**
+ * Send @p len bytes without blocking and without SIGPIPE; to @p to on an unconnected UDP
+ * socket (NULL otherwise).
+ * @return Bytes sent (TCP may send fewer), -EAGAIN when nothing fits now, -EMSGSIZE for a
+ *         datagram too large, or another negative errno (-EPIPE, -ECONNRESET: the peer is gone).
+ */
+int ripc_port_net_send(int fd, const void *buf, size_t len, const struct ripc_port_addr *to);
+
+/**
+ * Receive without blocking; one whole datagram on UDP (its source in @p from, may be NULL).
+ * @return Bytes received, 0 at the end of a TCP stream, -EAGAIN when nothing is there,
+ *         -EMSGSIZE for a datagram larger than @p cap (it is dropped), or a negative errno.
+ */
+int ripc_port_net_recv(int fd, void *buf, size_t cap, struct ripc_port_addr *from);
+
+/** One socket to wait for: @c want is RIPC_PORT_NET_IN/OUT, @c got is set on return. */
+struct ripc_port_net_wait_item {
+	int fd;        /**< Socket or notifier; negative entries are ignored. */
+	uint32_t want; /**< Readiness asked for. */
+	uint32_t got;  /**< Readiness found (output). */
+};
+
+/**
+ * Wait until one of @p items is ready or the absolute CLOCK_MONOTONIC @p deadline_ns passes
+ * (RIPC_PORT_FOREVER: no deadline). Interrupted waits are resumed against the same deadline.
+ * @return Number of ready items (0 at the deadline) or a negative errno.
+ */
+int ripc_port_net_wait(struct ripc_port_net_wait_item *items, size_t n, int64_t deadline_ns);
+
+/** Close a socket or notifier. */
+void ripc_port_net_close(int fd);
+
+/**
+ * A notifier: a descriptor that ripc_port_net_notify makes readable, so one thread can end
+ * another's ripc_port_net_wait. @return The descriptor or a negative errno.
+ */
+int ripc_port_net_notifier(void);
+
+/** Make notifier @p fd readable (async-signal-safe). */
+void ripc_port_net_notify(int fd);
+
+/** Make notifier @p fd unreadable again. */
+void ripc_port_net_drain(int fd);
+
+/* ---- Diagnostics and identity -------------------------------------------------------------- */
+
+/** Write one line of diagnostics (no newline needed) to the process's error output. */
+void ripc_port_log(const char *line);
+
+/** 64 bits that differ between processes and between calls (not for cryptography). */
+uint64_t ripc_port_random64(void);
+
 /* ---- Broken invariants ------------------------------------------------------------------- */
 
 /**
@@ -225,7 +334,7 @@ int ripc_port_signal_unhook(int signo);
  */
 void ripc_port_assert_fail(const char *file, int line, const char *expr);
 
-/* ---- Threads (for tests and samples; the library itself starts none) --------------------- */
+/* ---- Threads (tests, samples, and the two threads of each running link) ------------------ */
 
 /** A thread handle; opaque. */
 struct ripc_port_thread {

@@ -17,5 +17,6 @@
 #include <ripc/event.h>
 #include <ripc/poll.h>
 #include <ripc/domain.h>
+#include <ripc/link.h>
 
 #endif /* RIPC_RIPC_H */
