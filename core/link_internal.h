@@ -93,7 +93,8 @@ struct ripci_link {
 	uint32_t udp_highest; /**< UDP: highest sequence number known to exist. */
 	uint32_t udp_data_hi; /**< UDP: highest sequence number received. */
 	uint64_t udp_window;  /**< UDP: bit i set: udp_highest - i received. */
-	bool udp_started;     /**< UDP: a numbered frame or heartbeat seen. */
+	bool udp_hello_ok;    /**< UDP: we accepted the peer's HELLO (answered with an ACK) and
+				   go up at its first session frame. */
 	bool rx_held;         /**< TCP: a frame was held back in this batch. */
 	int64_t last_rx_ns, next_hb_ns;
 	uint32_t backoff_ms;

@@ -4,11 +4,15 @@
  * @file
  * @brief The io thread of a UDP link: handshake by datagrams, receive, heartbeats.
  *
- * There is no connection: while not up, both ends offer a HELLO at backoff intervals, and
- * either one's HELLO answered by a HELLO_ACK brings both up. Each datagram is judged on its
- * own (source, size, header, CRC, state), so a bad one costs only itself. Heartbeats carry
- * the sender's next sequence number, which reveals losses at the end of a burst that no
- * later datagram would show.
+ * There is no connection: while not up, both ends offer a HELLO at backoff intervals. An end
+ * goes up only when it knows both directions work: on a HELLO_ACK (its HELLO arrived, the
+ * answer came back), or, after answering the peer's HELLO, on the peer's first heartbeat or
+ * message. A HELLO never counts as a sign of life for an end that is up, so a peer stuck
+ * offering HELLOs (our answers are lost) does not keep this end up: both go down and stay
+ * down until the path works both ways again. Each datagram is judged on its own (source,
+ * size, header, CRC, state), so a bad one costs only itself. Heartbeats carry the sender's
+ * next sequence number, which reveals losses at the end of a burst that no later datagram
+ * would show.
  */
 #include <errno.h>
 #include <string.h>
@@ -64,13 +68,16 @@ static void on_hello(struct ripci_link *l, const struct ripci_frame *f)
 	if (ripci_link_hello_check(l, f, &peer, reason, sizeof(reason)) != 0) {
 		send_frame(l, l->iobuf, ripci_link_refuse_frame(l, reason));
 		ripci_link_set_down(l, RIPC_LINK_REFUSED, -EPROTO, reason);
+		l->udp_hello_ok = false;
 		return;
 	}
 	ripci_link_rx_resume(l, &peer);
-	if (f->type == RIPCI_T_HELLO)
+	if (f->type == RIPCI_T_HELLO) {
 		send_frame(l, l->iobuf, ripci_link_hello_frame(l, RIPCI_T_HELLO_ACK));
-	if (state_of(l) != RIPC_LINK_UP)
+		l->udp_hello_ok = true;
+	} else if (state_of(l) != RIPC_LINK_UP) {
 		ripci_link_set_up(l, -1);
+	}
 }
 
 /* One valid datagram from an allowed source. */
@@ -87,10 +94,16 @@ static void on_frame(struct ripci_link *l, const struct ripci_frame *f, int64_t 
 	case RIPCI_T_REFUSE:
 		ripci_link_refuse_reason(f, reason, sizeof(reason));
 		ripci_link_set_down(l, RIPC_LINK_REFUSED, -ECONNREFUSED, reason);
+		l->udp_hello_ok = false;
 		*next_hello = ripc_port_clock_ns() + ripci_ms(l->bmax_ms);
 		return;
 	default:
 		break;
+	}
+	if (!up && l->udp_hello_ok && f->type != RIPCI_T_BYE) {
+		/* The peer got our HELLO_ACK and is up: both directions work. */
+		ripci_link_set_up(l, -1);
+		up = true;
 	}
 	if (!up) {
 		/* The peer believes we are up (we restarted, or missed its HELLO_ACK): offer a
@@ -101,6 +114,7 @@ static void on_frame(struct ripci_link *l, const struct ripci_frame *f, int64_t 
 		*next_hello = ripc_port_clock_ns();
 		return;
 	}
+	l->last_rx_ns = ripc_port_clock_ns();
 	switch (f->type) {
 	case RIPCI_T_DATA:
 	case RIPCI_T_EVENT:
@@ -118,6 +132,7 @@ static void on_frame(struct ripci_link *l, const struct ripci_frame *f, int64_t 
 		break;
 	case RIPCI_T_BYE:
 		ripci_link_set_down(l, RIPC_LINK_CONNECTING, 0, "peer closed the link");
+		l->udp_hello_ok = false;
 		*next_hello = ripc_port_clock_ns() + ripci_ms(l->bmin_ms);
 		break;
 	default: /* ACK: not used over UDP */
@@ -166,7 +181,6 @@ static void receive(struct ripci_link *l, int64_t *next_hello)
 		ripci_link_unlock(l);
 		if (r <= 0 || r != n)
 			continue;
-		l->last_rx_ns = ripc_port_clock_ns();
 		on_frame(l, &f, next_hello);
 	}
 }
@@ -192,6 +206,7 @@ void *ripci_link_udp_main(void *arg)
 				ripci_str_u64(&s, l->dead_ms);
 				ripci_str_add(&s, " ms");
 				ripci_link_set_down(l, RIPC_LINK_CONNECTING, -ETIMEDOUT, reason);
+				l->udp_hello_ok = false;
 				next_hello = now;
 				continue;
 			}

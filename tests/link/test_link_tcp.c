@@ -80,6 +80,9 @@ static const char *const allow_lo[] = {"127.0.0.0/8", NULL};
 /* Configure both nodes (B listens on a fresh port, A connects to @p peer or to B). */
 static void configure(void)
 {
+	/* A failed test may have left its links running. */
+	(void)ripc_link_stop(&link_a, RIPC_NO_WAIT);
+	(void)ripc_link_stop(&link_b, RIPC_NO_WAIT);
 	reset_objects();
 	cfg_a = (struct ripc_link_config){
 		.node = "node-a",
@@ -223,7 +226,12 @@ static void test_tcp_link_delivers_both_ways_in_order_exactly_once(void **state)
 	assert_int_equal(ripc_link_stats(&link_b, &sb), 0);
 	assert_true(sa.msgs_tx == n && sa.msgs_rx == n);
 	assert_true(sb.msgs_tx == n && sb.msgs_rx == n);
-	assert_int_equal(sa.retransmits, 0);
+	/* Frames are sent again only when the peer held some back (its mailbox was full while
+	 * its consumer lagged, as under sanitizers); the receiver then discarded every copy
+	 * it already had. */
+	if (sb.tcp_held_back == 0)
+		assert_int_equal(sa.retransmits, 0);
+	assert_true(sb.tcp_duplicates <= sa.retransmits);
 	assert_int_equal(sa.reconnects, 0);
 	assert_true(sa.bytes_tx > (uint64_t)n * 8);
 	expect_clean(&link_a);
