@@ -7,6 +7,13 @@ set(RIPC_WARNINGS -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-p
 set(RIPC_LIB_WARNINGS ${RIPC_WARNINGS} -Wconversion -Wsign-conversion)
 
 macro(ripc_apply_sanitizers)
+  if(RIPC_FUZZ)
+    # Coverage for libFuzzer in everything a fuzz target links (the library included).
+    if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+      message(FATAL_ERROR "RIPC_FUZZ needs clang (libFuzzer); use the fuzz preset")
+    endif()
+    add_compile_options(-fsanitize=fuzzer-no-link)
+  endif()
   if(RIPC_SANITIZE)
     add_compile_options(-fsanitize=${RIPC_SANITIZE} -fno-omit-frame-pointer -g)
     add_link_options(-fsanitize=${RIPC_SANITIZE})
@@ -37,9 +44,43 @@ function(ripc_add_test name)
   add_executable(${target} ${T_SOURCES})
   target_link_libraries(${target} PRIVATE ripc_test_support)
   target_compile_options(${target} PRIVATE ${RIPC_WARNINGS})
+  set(env "RIPC_TEST_SCALE=${RIPC_TEST_SCALE}" "RIPC_TEST_WATCHDOG=${T_TIMEOUT}")
   add_test(NAME ${name} COMMAND ${target})
   set_tests_properties(${name} PROPERTIES
     LABELS "${T_LABELS}"
     TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "RIPC_TEST_SCALE=${RIPC_TEST_SCALE};RIPC_TEST_WATCHDOG=${T_TIMEOUT};RIPC_TEST_EMULATED=$<BOOL:${CMAKE_CROSSCOMPILING}>")
+    ENVIRONMENT "${env};RIPC_TEST_EMULATED=$<BOOL:${CMAKE_CROSSCOMPILING}>")
+  ripc_system_program(${name} TARGET ${target} TIMEOUT ${T_TIMEOUT} ENV ${env})
+endfunction()
+
+# ripc_system_program(<dotted.name> TARGET <executable target> TIMEOUT <s> [ARGS <arg>...]
+#                     [ENV <VAR=value>...])
+# Also run this program inside the emulated board (label "system", cmake/RipcSystem.cmake).
+# Only programs the board can run on its own belong here: a host-side script or a check of
+# the build tree stays a plain add_test.
+function(ripc_system_program name)
+  cmake_parse_arguments(S "" "TARGET;TIMEOUT" "ARGS;ENV" ${ARGN})
+  if(NOT S_TARGET OR NOT S_TIMEOUT)
+    message(FATAL_ERROR "ripc_system_program(${name}): TARGET and TIMEOUT are required")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY RIPC_SYSTEM_PROGRAMS ${name})
+  set_property(GLOBAL PROPERTY RIPC_SYSTEM_${name}_TARGET ${S_TARGET})
+  set_property(GLOBAL PROPERTY RIPC_SYSTEM_${name}_TIMEOUT ${S_TIMEOUT})
+  set_property(GLOBAL PROPERTY RIPC_SYSTEM_${name}_ARGS ${S_ARGS})
+  set_property(GLOBAL PROPERTY RIPC_SYSTEM_${name}_ENV ${S_ENV})
+endfunction()
+
+# ripc_add_sample_test(<dotted.name> COMMAND <executable target> [<arg>...] TIMEOUT <s>
+#                      LABELS <label>... [RUN_SERIAL])
+# A sample run once as a test: by ctest on the build host (qemu-user on the boards) and
+# inside the emulated board.
+function(ripc_add_sample_test name)
+  cmake_parse_arguments(S "RUN_SERIAL" "TIMEOUT" "COMMAND;LABELS" ${ARGN})
+  list(POP_FRONT S_COMMAND target)
+  add_test(NAME ${name} COMMAND ${target} ${S_COMMAND})
+  set_tests_properties(${name} PROPERTIES LABELS "${S_LABELS}" TIMEOUT ${S_TIMEOUT})
+  if(S_RUN_SERIAL)
+    set_tests_properties(${name} PROPERTIES RUN_SERIAL ON)
+  endif()
+  ripc_system_program(${name} TARGET ${target} TIMEOUT ${S_TIMEOUT} ARGS ${S_COMMAND})
 endfunction()

@@ -14,7 +14,9 @@ set -euo pipefail
 mode=${1:-all}
 deps_dir=${RIPC_DEPS_DIR:-${HOME:-/root}/.cache/ripc}
 
-host_pkgs=(build-essential cmake python3-kconfiglib libcmocka-dev clang-format binutils)
+host_pkgs=(build-essential cmake python3-kconfiglib libcmocka-dev clang-format binutils pkg-config
+	iceoryx libiceoryx-binding-c-dev gnuplot-nox
+	clang libclang-rt-14-dev iproute2)
 board_pkgs=(musl-tools clang cpio device-tree-compiler qemu-user
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi
 	musl-dev:arm64 musl-dev:armhf musl-dev:armel dpkg-dev)

@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] ||
-	presets=(native native-asan native-tsan release rpi3 rpi4 rpi2 rpi1)
+	presets=(native native-asan native-tsan release fuzz rpi3 rpi4 rpi2 rpi1)
 
 bash scripts/setup.sh || {
 	echo "test.sh: setup failed" >&2
