@@ -573,6 +573,65 @@ static void test_tcp_link_listener_refuses_sources_not_allowed(void **state)
 	stop_both();
 }
 
+/* ---- Fed by another process ------------------------------------------------------------- */
+
+/* The outgoing mailbox lives in shared memory (as in a domain): another process puts into
+ * it with the plain mailbox API and knows nothing of the link hosted here. */
+struct shared_feed {
+	struct ripc_mbox mb;
+	struct ripc_sem go;
+	_Alignas(64) unsigned char buf[RIPC_MBOX_BUF_SIZE(MSZ, 32)];
+};
+
+static struct shared_feed *feed;
+
+static int feeder(void *arg)
+{
+	uint32_t n = *(uint32_t *)arg, i;
+	uint8_t m[MSZ];
+
+	if (ripc_sem_take(&feed->go, RIPC_SEC(60)) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (ripc_mbox_put(&feed->mb, m, link_test_msg(m, MSZ, i), RIPC_SEC(60)) != 0)
+			return 2;
+	return 0;
+}
+
+static void test_tcp_link_forwards_a_mailbox_another_process_fills(void **state)
+{
+	struct ripc_link_channel ch;
+	const struct ripc_link_channel b_one[] = {RIPC_LINK_MBOX_IN("tm", &b_in, 0)};
+	uint32_t n = (uint32_t)ripc_test_scaled(20000), i;
+	uint8_t m[MSZ];
+	size_t len;
+	pid_t pid;
+
+	(void)state;
+	feed = ripc_test_shared_alloc(sizeof(*feed));
+	assert_int_equal(ripc_mbox_init(&feed->mb, feed->buf, sizeof(feed->buf), MSZ, 32), 0);
+	assert_int_equal(ripc_sem_init(&feed->go, 0, 1), 0);
+	/* Forked before any link thread exists. */
+	pid = ripc_test_fork(feeder, &n);
+	configure();
+	ch = (struct ripc_link_channel)RIPC_LINK_MBOX_OUT("tm", &feed->mb);
+	cfg_a.channels = &ch;
+	cfg_a.nchannels = 1;
+	cfg_b.channels = b_one;
+	cfg_b.nchannels = 1;
+	start_both();
+	wait_up(&a_status);
+	assert_int_equal(ripc_sem_give(&feed->go), 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ripc_mbox_get(&b_in, m, sizeof(m), &len, RIPC_SEC(60)), 0);
+		assert_true(link_test_msg_ok(m, len, MSZ, i));
+	}
+	assert_int_equal(ripc_test_wait(pid), 0);
+	assert_int_equal(ripc_link_stop(&link_a, RIPC_SEC(10)), 0);
+	assert_int_equal(ripc_link_stop(&link_b, RIPC_SEC(10)), 0);
+	ripc_test_shared_free(feed, sizeof(*feed));
+}
+
 /* ---- Configuration --------------------------------------------------------------------------- */
 
 static RIPC_MBOX_DEFINE(huge, CONFIG_RIPC_LINK_MAX_MSG + 1, 2);
@@ -648,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_link_stop_drains_or_reports_unacknowledged),
 		cmocka_unit_test(test_tcp_link_ignores_garbage_connections_while_up),
 		cmocka_unit_test(test_tcp_link_listener_refuses_sources_not_allowed),
+		cmocka_unit_test(test_tcp_link_forwards_a_mailbox_another_process_fills),
 	};
 
 	ripc_test_init("link.tcp");
