@@ -115,7 +115,7 @@ void ripci_link_rx_resume(struct ripci_link *l, const struct ripci_hello *peer)
 		/* A new peer (or the peer restarted): its numbering starts here. */
 		l->peer_inc = peer->incarnation;
 		l->rx_next = peer->tx_base;
-		l->rx_acked = peer->tx_base;
+		l->ack_sent = peer->tx_base;
 		l->udp_highest = peer->tx_base - 1u;
 		l->udp_data_hi = peer->tx_base - 1u;
 		l->udp_window = ~(uint64_t)0; /* older numbers are not ours to count */

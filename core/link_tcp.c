@@ -22,6 +22,11 @@
 /* Frames parsed per read before the timers are looked at again. */
 #define READ_BUDGET 4
 
+/* A separate ACK goes out this long after a delivery that no data frame acknowledged... */
+#define ACK_DELAY_NS (1 * 1000000LL)
+/* ...or at once when this many frames wait for one. */
+#define ACK_EVERY 32u
+
 static bool stopping(struct ripci_link *l)
 {
 	return atomic_load(&l->stopping) != 0;
@@ -274,6 +279,9 @@ static bool on_frame(struct ripci_link *l, const struct ripci_frame *f, const ch
 	switch (f->type) {
 	case RIPCI_T_DATA:
 	case RIPCI_T_EVENT:
+		ripci_link_lock(l);
+		ripci_link_tx_acked(l, f->ack);
+		ripci_link_unlock(l);
 		ripci_link_rx_numbered(l, f);
 		return true;
 	case RIPCI_T_ACK:
@@ -312,12 +320,35 @@ static bool on_frame(struct ripci_link *l, const struct ripci_frame *f, const ch
 	}
 }
 
+/* Acknowledge delivered frames (L). Data going the other way carries acknowledgements, so a
+ * separate ACK is sent only when none went out for ACK_DELAY_NS, or at once when many
+ * frames wait for one (the sender's buffer is finite). True when the tx thread must wake. */
+static bool ack_policy(struct ripci_link *l, int64_t now)
+{
+	uint32_t owed = l->rx_next - l->ack_sent;
+
+	if (owed == 0) {
+		l->ack_due_ns = 0;
+		return (l->ctl_pending & RIPCI_PEND_ACK) != 0;
+	}
+	if (owed >= ACK_EVERY || (l->ctl_pending & RIPCI_PEND_ACK) != 0 ||
+	    (l->ack_due_ns != 0 && now >= l->ack_due_ns)) {
+		l->ctl_pending |= RIPCI_PEND_ACK;
+		l->ack_due_ns = 0;
+		return true;
+	}
+	if (l->ack_due_ns == 0)
+		l->ack_due_ns = now + ACK_DELAY_NS;
+	return false;
+}
+
 /* Read what the connection has; false when it ended (already marked down). */
 static bool read_stream(struct ripci_link *l, int fd)
 {
 	char reason[128];
 	const char *why = NULL;
 	uint64_t frames = 0, bytes = 0;
+	bool kick;
 	int rounds, r = 0;
 
 	for (rounds = 0; rounds < READ_BUDGET; rounds++) {
@@ -357,12 +388,10 @@ static bool read_stream(struct ripci_link *l, int fd)
 	l->stats.bytes_rx += bytes;
 	if (r < 0 && r != -ECONNABORTED && r != -ECONNRESET)
 		ripci_link_count_error(l, r);
-	if (l->rx_next != l->rx_acked) {
-		l->rx_acked = l->rx_next;
-		l->ctl_pending |= RIPCI_PEND_ACK;
-	}
+	kick = ack_policy(l, ripc_port_clock_ns());
 	ripci_link_unlock(l);
-	ripci_link_kick(l);
+	if (kick)
+		ripci_link_kick(l);
 	if (r >= 0)
 		return true;
 	if (why == NULL) {
@@ -389,6 +418,8 @@ static bool timers(struct ripci_link *l, int64_t now, int64_t *next)
 		return false;
 	}
 	ripci_link_lock(l);
+	if (ack_policy(l, now))
+		ripci_link_kick(l);
 	if (now >= l->next_hb_ns) {
 		l->ctl_pending |= RIPCI_PEND_HB;
 		l->next_hb_ns = now + ripci_ms(l->hb_ms);
@@ -406,6 +437,8 @@ static bool timers(struct ripci_link *l, int64_t now, int64_t *next)
 	*next = l->next_hb_ns < dead_at ? l->next_hb_ns : dead_at;
 	if (rto_at < *next)
 		*next = rto_at;
+	if (l->ack_due_ns != 0 && l->ack_due_ns < *next)
+		*next = l->ack_due_ns;
 	ripci_link_unlock(l);
 	return true;
 }

@@ -83,8 +83,9 @@ void ripci_link_tx_rewind(struct ripci_link *l)
 }
 
 /* Take one message or event post of channel @p i into txbuf as a sealed frame numbered
- * @p seq. Returns the frame size, or 0 when the channel has nothing. */
-static size_t take(struct ripci_link *l, uint32_t i, uint32_t seq)
+ * @p seq, carrying acknowledgement @p ack. Returns the frame size, or 0 when the channel
+ * has nothing. */
+static size_t take(struct ripci_link *l, uint32_t i, uint32_t seq, uint32_t ack)
 {
 	const struct ripc_link_channel *c = &l->cfg->channels[i];
 	uint8_t *payload = l->txbuf + RIPCI_FRAME_HDR;
@@ -94,7 +95,8 @@ static size_t take(struct ripci_link *l, uint32_t i, uint32_t seq)
 
 		if (ripc_mbox_get(c->obj, payload, RIPCI_LINK_BODY_MAX, &len, RIPC_NO_WAIT) != 0)
 			return 0;
-		return ripci_frame_seal(l->txbuf, RIPCI_T_DATA, (uint16_t)i, seq, 0, (uint32_t)len);
+		return ripci_frame_seal(l->txbuf, RIPCI_T_DATA, (uint16_t)i, seq, ack,
+					(uint32_t)len);
 	} else {
 		uint32_t bits = 0;
 
@@ -102,7 +104,7 @@ static size_t take(struct ripci_link *l, uint32_t i, uint32_t seq)
 				    RIPC_NO_WAIT) != 0)
 			return 0;
 		ripci_put32(payload, bits);
-		return ripci_frame_seal(l->txbuf, RIPCI_T_EVENT, (uint16_t)i, seq, 0, 4);
+		return ripci_frame_seal(l->txbuf, RIPCI_T_EVENT, (uint16_t)i, seq, ack, 4);
 	}
 }
 
@@ -144,12 +146,14 @@ static uint32_t tcp_take(struct ripci_link *l, uint32_t *rr)
 			idle++;
 			continue;
 		}
-		len = take(l, i, l->next_seq);
+		/* Acknowledgements ride on data: a busy link sends no separate ACK frames. */
+		len = take(l, i, l->next_seq, l->rx_next);
 		if (len == 0) {
 			idle++;
 			continue;
 		}
 		ring_append(l, l->txbuf, len);
+		l->ack_sent = l->rx_next;
 		taken++;
 		idle = 0;
 	}
@@ -209,6 +213,7 @@ static int tcp_send_control(struct ripci_link *l)
 		} else
 			pend &= ~RIPCI_PEND_ACK;
 		l->ctl_pending = pend;
+		l->ack_sent = l->rx_next;
 		l->stats.frames_tx++;
 		l->stats.bytes_tx += n;
 	}
@@ -322,7 +327,7 @@ static int udp_round(struct ripci_link *l, uint32_t *rr, bool *outs_ok)
 		}
 		/* Only this thread numbers frames: the number can be read without the lock. */
 		seq = l->next_seq;
-		len = take(l, i, seq);
+		len = take(l, i, seq, 0);
 		if (len == 0) {
 			idle++;
 			continue;
