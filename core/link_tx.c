@@ -235,28 +235,34 @@ static void account_sent(struct ripci_link *l)
 	l->tx_partial = l->send_seq != l->next_seq && l->sent != frame_start(l, l->send_seq);
 }
 
-/* Send the ring's unsent bytes. Returns 1 if some went out, 0 if none were due, -EAGAIN
- * when the socket is full, or another negative errno when the connection failed (L). */
+/* Send the next piece of the ring's unsent bytes, without holding the lock: a send on
+ * loopback runs the receiver's whole network path inline, and the io thread must meanwhile
+ * be free to deliver and acknowledge. Only this thread moves @c sent while a connection
+ * lasts (a new connection rewinds it and bumps @c conn_gen), so the result is applied only
+ * when neither changed. Called with the lock held; returns with it held.
+ * Returns 1 if bytes went out, 0 if none were due, -EAGAIN when the socket is full, or
+ * another negative errno when the connection failed. */
 static int tcp_send_data(struct ripci_link *l)
 {
-	int any = 0;
+	uint32_t from = l->sent, gen = l->conn_gen, off = from & RING_MASK;
+	uint32_t len = l->head - from;
+	int fd = l->fd, r;
 
-	while (l->sent != l->head) {
-		uint32_t off = l->sent & RING_MASK;
-		uint32_t len = l->head - l->sent;
-		int r;
-
-		if (len > CONFIG_RIPC_LINK_TX_BUFFER - off)
-			len = CONFIG_RIPC_LINK_TX_BUFFER - off;
-		r = ripc_port_net_send(l->fd, l->ring + off, len, NULL);
-		if (r < 0)
-			return r == -EAGAIN && any ? 1 : r;
-		l->sent += (uint32_t)r;
-		l->stats.bytes_tx += (uint64_t)r;
-		account_sent(l);
-		any = 1;
-	}
-	return any;
+	if (len == 0)
+		return 0;
+	if (len > CONFIG_RIPC_LINK_TX_BUFFER - off)
+		len = CONFIG_RIPC_LINK_TX_BUFFER - off;
+	ripci_link_unlock(l);
+	r = ripc_port_net_send(fd, l->ring + off, len, NULL);
+	ripci_link_lock(l);
+	if (gen != l->conn_gen || from != l->sent)
+		return 1; /* a new connection started meanwhile: it sends from its own start */
+	if (r < 0)
+		return r;
+	l->sent += (uint32_t)r;
+	l->stats.bytes_tx += (uint64_t)r;
+	account_sent(l);
+	return 1;
 }
 
 /* One round: take, then send what is due. Returns > 0 after progress, 0 when idle,
@@ -269,12 +275,20 @@ static int tcp_round(struct ripci_link *l, uint32_t *rr, bool *outs_ok)
 	ripci_link_lock(l);
 	taken = tcp_take(l, rr);
 	if (l->state == RIPC_LINK_UP && !l->broken && l->fd >= 0) {
+		uint32_t gen = l->conn_gen;
+
 		r = tcp_send_control(l);
 		if (r == 0)
 			r = tcp_send_data(l);
-		if (r == 0 && l->ctl_pending != 0)
-			r = tcp_send_control(l); /* a partial frame just completed */
-		if (r == -EAGAIN) {
+		/* Control frames wait for a frame boundary; the data may just have reached one. */
+		if (r >= 0 && l->ctl_pending != 0 && gen == l->conn_gen) {
+			int c = tcp_send_control(l);
+
+			r = c < 0 ? c : r;
+		}
+		if (gen != l->conn_gen) {
+			rc = 1; /* reconnected meanwhile: look again */
+		} else if (r == -EAGAIN) {
 			rc = -EAGAIN;
 		} else if (r < 0) {
 			l->broken = true;
