@@ -91,6 +91,8 @@ struct ripci_link {
 	uint32_t rx_next;     /**< TCP: next sequence number to deliver; UDP: first expected. */
 	uint32_t ack_sent;    /**< (L) TCP: the last rx_next any frame of ours carried. */
 	int64_t ack_due_ns;   /**< TCP: when a standalone ACK is due (0: none; io thread). */
+	uint32_t ack_seen;    /**< TCP: the peer's last acknowledgement (io thread): frames that
+				   repeat it need not take the lock. */
 	uint32_t udp_highest; /**< UDP: highest sequence number known to exist. */
 	uint32_t udp_data_hi; /**< UDP: highest sequence number received. */
 	uint64_t udp_window;  /**< UDP: bit i set: udp_highest - i received. */

@@ -279,9 +279,12 @@ static bool on_frame(struct ripci_link *l, const struct ripci_frame *f, const ch
 	switch (f->type) {
 	case RIPCI_T_DATA:
 	case RIPCI_T_EVENT:
-		ripci_link_lock(l);
-		ripci_link_tx_acked(l, f->ack);
-		ripci_link_unlock(l);
+		if (f->ack != l->ack_seen) {
+			l->ack_seen = f->ack;
+			ripci_link_lock(l);
+			ripci_link_tx_acked(l, f->ack);
+			ripci_link_unlock(l);
+		}
 		ripci_link_rx_numbered(l, f);
 		return true;
 	case RIPCI_T_ACK:
