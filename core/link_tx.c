@@ -62,12 +62,9 @@ void ripci_link_tx_acked(struct ripci_link *l, uint32_t ack)
 	if (!progressed)
 		return;
 	l->progress_ns = ripc_port_clock_ns();
-	if (ripci_seq_before(l->send_seq, l->base_seq)) {
-		/* Acknowledged before we (re)sent it, as after a reconnect. */
-		l->send_seq = l->base_seq;
-		l->sent = l->tail;
-		l->tx_partial = false;
-	}
+	/* An acknowledgement can overtake the tx thread's own accounting of a send it made
+	 * without the lock; @c sent stays where the stream really is (a reconnect rewinds it
+	 * explicitly), or the stream would restart inside a frame. */
 	if (l->wants_space) {
 		l->wants_space = false;
 		ripci_link_kick(l);

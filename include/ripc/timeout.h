@@ -21,7 +21,8 @@ extern "C" {
 
 /** @brief How long a blocking call may wait. Build one with the macros below. */
 typedef struct {
-	/** Relative wait in nanoseconds; 0 is no wait, negative is forever. Internal. */
+	/** Relative wait in nanoseconds; 0 is no wait, -1 (RIPC_FOREVER only) is forever.
+	 *  Internal: the duration macros never produce a negative value. */
 	int64_t ns;
 } ripc_timeout_t;
 
@@ -31,17 +32,29 @@ typedef struct {
 /** @brief Wait as long as it takes. */
 #define RIPC_FOREVER ((ripc_timeout_t){.ns = -1})
 
-/** @brief Wait at most @p n nanoseconds (n >= 0). */
-#define RIPC_NSEC(n) ((ripc_timeout_t){.ns = (int64_t)(n)})
+/** @cond INTERNAL */
+/* A duration that came out negative (a deadline computed by the caller has passed) means
+ * "already expired": it must never turn into RIPC_FOREVER. @p n is evaluated once. */
+static inline ripc_timeout_t ripc_timeout_from_ns_(int64_t ns)
+{
+	ripc_timeout_t t;
 
-/** @brief Wait at most @p n microseconds (n >= 0). */
-#define RIPC_USEC(n) ((ripc_timeout_t){.ns = (int64_t)(n)*1000})
+	t.ns = ns < 0 ? 0 : ns;
+	return t;
+}
+/** @endcond */
 
-/** @brief Wait at most @p n milliseconds (n >= 0). */
-#define RIPC_MSEC(n) ((ripc_timeout_t){.ns = (int64_t)(n)*1000000})
+/** @brief Wait at most @p n nanoseconds; n <= 0 does not wait. */
+#define RIPC_NSEC(n) ripc_timeout_from_ns_((int64_t)(n))
 
-/** @brief Wait at most @p n seconds (n >= 0). */
-#define RIPC_SEC(n) ((ripc_timeout_t){.ns = (int64_t)(n)*1000000000})
+/** @brief Wait at most @p n microseconds; n <= 0 does not wait. */
+#define RIPC_USEC(n) ripc_timeout_from_ns_((int64_t)(n)*1000)
+
+/** @brief Wait at most @p n milliseconds; n <= 0 does not wait. */
+#define RIPC_MSEC(n) ripc_timeout_from_ns_((int64_t)(n)*1000000)
+
+/** @brief Wait at most @p n seconds; n <= 0 does not wait. */
+#define RIPC_SEC(n) ripc_timeout_from_ns_((int64_t)(n)*1000000000)
 
 /**
  * @brief Tell whether a timeout means "wait forever".

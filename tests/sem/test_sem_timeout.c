@@ -72,6 +72,28 @@ static void test_sem_take_zero_timeout_is_no_wait(void **state)
 	assert_int_equal(ripc_sem_take(&sem, RIPC_MSEC(0)), 0);
 }
 
+/* A remaining time computed by the caller can come out negative when its deadline just
+ * passed: that is "expired", never RIPC_FOREVER (whose -1 it could otherwise equal). */
+static void test_sem_take_negative_timeout_does_not_wait(void **state)
+{
+	struct ripc_sem sem;
+	int64_t t0;
+	int64_t n;
+
+	(void)state;
+	assert_int_equal(ripc_sem_init(&sem, 0, 1), 0);
+	t0 = ripc_test_now_ns();
+	for (n = -3; n < 0; n++) {
+		assert_int_equal(ripc_sem_take(&sem, RIPC_NSEC(n)), -EAGAIN);
+		assert_int_equal(ripc_sem_take(&sem, RIPC_USEC(n)), -EAGAIN);
+		assert_int_equal(ripc_sem_take(&sem, RIPC_MSEC(n)), -EAGAIN);
+		assert_int_equal(ripc_sem_take(&sem, RIPC_SEC(n)), -EAGAIN);
+	}
+	assert_true(ripc_test_now_ns() - t0 < 1000 * MSEC_NS);
+	assert_false(ripc_timeout_is_forever(RIPC_NSEC(-1)));
+	assert_true(ripc_timeout_is_forever(RIPC_FOREVER));
+}
+
 /* ---- A give from another thread ends the wait early -------------------------------------- */
 
 struct delayed_give {
@@ -377,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_sem_take_msec_timeout_is_never_early),
 		cmocka_unit_test(test_sem_take_usec_timeout_is_never_early),
 		cmocka_unit_test(test_sem_take_zero_timeout_is_no_wait),
+		cmocka_unit_test(test_sem_take_negative_timeout_does_not_wait),
 		cmocka_unit_test(test_sem_take_forever_waits_for_a_give),
 		cmocka_unit_test(test_sem_take_timed_returns_on_give_before_deadline),
 		cmocka_unit_test(test_sem_signals_during_timed_take_do_not_extend_deadline),
