@@ -3,8 +3,9 @@
 # Copyright (c) 2026 The ripc authors
 #
 # Installs what building and testing ripc needs on a Debian 12 machine (run as root):
-# host tools, the musl cross compilers for the Raspberry Pi boards, qemu-user, and the
-# CMocka source package, which the board builds compile for musl themselves.
+# host tools, the musl cross compilers for the Raspberry Pi boards, qemu-user, qemu-system,
+# the CMocka source package, which the board builds compile for musl themselves, and the
+# Debian kernels the emulated boards boot (scripts/fetch-kernels.sh).
 # Idempotent: a second run installs nothing and returns quickly.
 #
 #   scripts/setup.sh           host and board packages (tests of every preset)
@@ -17,7 +18,7 @@ deps_dir=${RIPC_DEPS_DIR:-${HOME:-/root}/.cache/ripc}
 host_pkgs=(build-essential cmake python3-kconfiglib libcmocka-dev clang-format binutils pkg-config
 	iceoryx libiceoryx-binding-c-dev gnuplot-nox
 	clang libclang-rt-14-dev iproute2)
-board_pkgs=(musl-tools clang cpio device-tree-compiler qemu-user
+board_pkgs=(musl-tools clang cpio device-tree-compiler qemu-user qemu-system-arm
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-arm-linux-gnueabi
 	musl-dev:arm64 musl-dev:armhf musl-dev:armel dpkg-dev)
 
@@ -81,4 +82,6 @@ SRC
 		dpkg-source -x --no-check ./cmocka_*.dsc >/dev/null)
 	mv "$deps_dir"/cmocka-src/cmocka-[0-9]* "$deps_dir/cmocka-src/cmocka-source" 2>/dev/null || true
 fi
+# Debian's ARM kernels for the emulated boards (CTest label "system"), also kept in $deps_dir.
+RIPC_DEPS_DIR=$deps_dir bash "$(dirname "$0")/fetch-kernels.sh"
 echo "setup: done (deps in $deps_dir)"
