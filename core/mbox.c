@@ -69,6 +69,7 @@ static void lane(struct ripc_mbox *mb, bool urgent, struct ripci_ring *r)
 		ripci_ref_resolve(mb, &mb->storage, (mb->flags & RIPC_MBOX_FLAG_LOCAL_) != 0);
 
 	r->slot_size = mb->slot_size;
+	r->own_front = false;
 	if (urgent) {
 		r->slots = slots + (size_t)mb->ring_slots * mb->slot_size;
 		r->head = &mb->urgent_head;
@@ -215,6 +216,9 @@ static int mbox_get(struct ripc_mbox *mb, void *buf, size_t cap, size_t *len, bo
 	op.cap = cap;
 	op.len = len;
 	op.peek = peek;
+	/* A get frees the slot it waits for; a peek only looks, the urgent lane is rare. */
+	op.normal.own_front = !peek;
+	op.urgent.own_front = false;
 	rc = try_get(&op);
 	if (rc != -EAGAIN || ripc_timeout_is_no_wait(timeout))
 		return rc;

@@ -42,6 +42,8 @@ struct ripci_ring {
 	uint32_t mask;               /**< Slots - 1; slots is a power of two, at least 2. */
 	uint32_t depth;              /**< Messages the lane holds, at most mask + 1. */
 	uint32_t slot_size;          /**< Bytes per slot, header included. */
+	bool own_front;              /**< A getter that finds the front slot empty takes its
+					cache line for writing (see own_line in mbox_ring.c). */
 };
 
 /** Where a caller that must wait can spin: until `*word != value` something changed. */

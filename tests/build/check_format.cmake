@@ -2,7 +2,7 @@
 cmake_policy(VERSION 3.20)
 # Every C file follows the project's .clang-format.
 file(GLOB_RECURSE files ${SRC}/include/*.h ${SRC}/core/*.[ch] ${SRC}/port/*.[ch]
-     ${SRC}/tests/*.[ch] ${SRC}/samples/*.[ch])
+     ${SRC}/tests/*.[ch] ${SRC}/samples/*.[ch] ${SRC}/bench/*.[ch])
 set(bad "")
 foreach(f IN LISTS files)
   execute_process(COMMAND ${CLANG_FORMAT} --dry-run -Werror ${f}
