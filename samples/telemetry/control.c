@@ -77,8 +77,17 @@ int control_board(const char *sensor_ip, const char *bind_ip)
 
 		/* One wait for both: readings and alarms, whichever comes first. */
 		if (ripc_poll(items, 2, RIPC_SEC(60)) < 0) {
-			fprintf(stderr, "control: nothing for 60 s (expected reading %u)\n",
-				expect);
+			struct ripc_link_stats ts;
+
+			ripc_link_stats(&tcp_link, &ts);
+			fprintf(stderr,
+				"control: nothing for 60 s (expected reading %u; %u queued; link: "
+				"%llu frames in, %llu delivered, %llu held back, %llu "
+				"duplicates)\n",
+				expect, ripc_mbox_count(&telemetry),
+				(unsigned long long)ts.frames_rx, (unsigned long long)ts.msgs_rx,
+				(unsigned long long)ts.tcp_held_back,
+				(unsigned long long)ts.tcp_duplicates);
 			return 1;
 		}
 		if (ripc_event_wait(&alarms, ALARM_ALL, RIPC_EVENT_WAIT_ANY | RIPC_EVENT_CLEAR,

@@ -88,7 +88,20 @@ int sensor_board(const char *control_ip, const char *bind_ip, int seconds)
 		sample(&r, seq);
 		/* A full mailbox means the control board is slow or away: wait, lose nothing. */
 		if (ripc_mbox_put(&telemetry, &r, sizeof(r), RIPC_SEC(30)) != 0) {
-			fprintf(stderr, "sensor: telemetry stalled at %u\n", seq);
+			struct ripc_link_stats st;
+
+			ripc_link_stats(&tcp_link, &st);
+			fprintf(stderr,
+				"sensor: telemetry stalled at %u (link: %llu frames out, %llu in, "
+				"%llu retransmits, %llu reconnects, drops: %llu unexpected, %llu "
+				"malformed, %llu crc)\n",
+				seq, (unsigned long long)st.frames_tx,
+				(unsigned long long)st.frames_rx,
+				(unsigned long long)st.retransmits,
+				(unsigned long long)st.reconnects,
+				(unsigned long long)st.drop_unexpected,
+				(unsigned long long)st.drop_malformed,
+				(unsigned long long)st.drop_crc);
 			return 1;
 		}
 		bits = (r.temp_mc > 80000 ? ALARM_OVERTEMP : 0) |

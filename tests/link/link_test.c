@@ -41,6 +41,14 @@ int link_test_start_retry(struct ripc_link *link, const struct ripc_link_config 
 	return rc;
 }
 
+void link_test_timing(struct ripc_link_config *cfg)
+{
+	bool slow = ripc_test_scaled(1000) < 1000;
+
+	cfg->heartbeat_ms = slow ? 200 : 50;
+	cfg->dead_ms = slow ? 4000 : 400;
+}
+
 bool link_test_wait_state(struct ripc_link *link, uint32_t state, long ms)
 {
 	int64_t end = ripc_test_now_ns() + (int64_t)ms * 1000000;
@@ -262,6 +270,8 @@ int udp_proxy_run(struct udp_proxy *p)
 	int fd, one = 1;
 
 	memset(&p->counts, 0, sizeof(p->counts));
+	atomic_store(&p->seen, 0);
+	atomic_store(&p->forwarded, 0);
 	if (to_sin(p->listen, &in) != 0 || to_sin(p->forward, &out) != 0)
 		return -EINVAL;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -282,6 +292,7 @@ int udp_proxy_run(struct udp_proxy *p)
 		/* A held datagram nobody overtook goes out in order after 20 ms. */
 		if (held_len >= 0 && ripc_test_now_ns() - held_at > 20000000) {
 			sendto(fd, held, (size_t)held_len, 0, (struct sockaddr *)&out, sizeof(out));
+			atomic_fetch_add(&p->forwarded, 1);
 			held_len = -1;
 		}
 		if (poll(&pf, 1, 5) <= 0)
@@ -298,26 +309,33 @@ int udp_proxy_run(struct udp_proxy *p)
 		r = next_rand(&rnd) % 100u;
 		if (r < p->drop_pct) {
 			p->counts.dropped++;
+			atomic_fetch_add(&p->seen, 1);
 			continue;
 		}
 		if (r < p->drop_pct + p->reorder_pct && held_len < 0) {
 			memcpy(held, buf, (size_t)n);
 			held_len = n;
 			held_at = ripc_test_now_ns();
+			atomic_fetch_add(&p->seen, 1);
 			continue;
 		}
 		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&out, sizeof(out));
+		atomic_fetch_add(&p->forwarded, 1);
 		if (r >= p->drop_pct + p->reorder_pct &&
 		    r < p->drop_pct + p->reorder_pct + p->dup_pct) {
 			p->counts.duplicated++;
 			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&out, sizeof(out));
+			atomic_fetch_add(&p->forwarded, 1);
 		}
 		if (held_len >= 0) {
 			/* A later numbered datagram went first: this is the reordering. */
 			sendto(fd, held, (size_t)held_len, 0, (struct sockaddr *)&out, sizeof(out));
+			atomic_fetch_add(&p->forwarded, 1);
 			held_len = -1;
 			p->counts.reordered++;
 		}
+		/* Counted last: a sender that sees it knows everything before was handled. */
+		atomic_fetch_add(&p->seen, 1);
 	}
 	if (held_len >= 0)
 		sendto(fd, held, (size_t)held_len, 0, (struct sockaddr *)&out, sizeof(out));

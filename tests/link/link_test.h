@@ -23,6 +23,13 @@ uint16_t link_test_port(void);
 int link_test_start_retry(struct ripc_link *link, const struct ripc_link_config *cfg,
 			  void (*fill)(uint16_t port, void *arg), void *arg);
 
+/**
+ * Heartbeat and dead-peer times for a test link: short on a native host, long where the
+ * tests run scaled down (emulation), where a guest can stall for a second and a short dead
+ * time would make a healthy link flap.
+ */
+void link_test_timing(struct ripc_link_config *cfg);
+
 /** Wait until the link's state is @p state; false after @p ms milliseconds. */
 bool link_test_wait_state(struct ripc_link *link, uint32_t state, long ms);
 
@@ -73,6 +80,8 @@ struct udp_proxy {
 	uint32_t seed;
 	unsigned drop_pct, dup_pct, reorder_pct;
 	atomic_int stop;
+	atomic_uint seen;      /**< Live: numbered datagrams received so far. */
+	atomic_uint forwarded; /**< Live: numbered datagrams sent on so far (copies included). */
 	struct udp_proxy_counts counts; /**< Valid after udp_proxy_run returns. */
 };
 
