@@ -2,14 +2,14 @@
 /* Copyright (c) 2026 The ripc authors */
 /**
  * @file
- * @brief ripc-link-tcp and ripc-link-udp while the link layer is not built: listed, with the
- *        reason, never silently missing. bench/mech_link.c replaces this file when present.
+ * @brief ripc-link-tcp and ripc-link-udp in a library configured without links
+ *        (CONFIG_RIPC_LINK=n): listed, with the reason, never silently missing.
  */
 #include "bench.h"
 
 static const char *link_missing(void)
 {
-	return "the ripc link layer is not part of this build (bench/mech_link.c absent)";
+	return "this library is configured without links (CONFIG_RIPC_LINK=n)";
 }
 
 static const struct bench_mech mech_link_tcp = {
