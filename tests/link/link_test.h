@@ -24,9 +24,9 @@ int link_test_start_retry(struct ripc_link *link, const struct ripc_link_config 
 			  void (*fill)(uint16_t port, void *arg), void *arg);
 
 /**
- * Heartbeat and dead-peer times for a test link: short on a native host, long where the
- * tests run scaled down (emulation), where a guest can stall for a second and a short dead
- * time would make a healthy link flap.
+ * Heartbeat, dead-peer and retransmit times for a test link: short on a native host, long
+ * where the tests run scaled down (emulation), where a guest can stall for a second and
+ * short times would make a healthy link flap or resend.
  */
 void link_test_timing(struct ripc_link_config *cfg);
 
