@@ -290,9 +290,9 @@ void ripci_link_rx_echo(struct ripci_link *l, const struct ripci_frame *f)
 	uint64_t ts = ripci_get64(f->payload), rtt;
 
 	ripci_link_lock(l);
-	if (ts > (uint64_t)now || (uint64_t)now - ts > 60000000000ull) {
-		l->stats.drop_unexpected++; /* not a time stamp of ours */
-	} else {
+	/* A time stamp that is not a plausible one of ours (clocks of two emulated cores can
+	 * disagree by more than a round trip) gives no sample; the frame itself was valid. */
+	if (ts <= (uint64_t)now && (uint64_t)now - ts <= 60000000000ull) {
 		rtt = (uint64_t)now - ts;
 		l->stats.rtt_last_ns = rtt;
 		l->stats.rtt_avg_ns =
