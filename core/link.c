@@ -137,6 +137,10 @@ void ripci_link_set_down(struct ripci_link *l, uint32_t state, int err, const ch
 	if (l->cfg->transport == RIPC_LINK_TCP) {
 		fd = l->fd;
 		l->fd = -1;
+		if (l->tx_sending) {
+			l->fd_to_close = fd; /* in use right now: the tx thread closes it */
+			fd = -1;
+		}
 	}
 	l->conn_gen++;
 	l->status.last_error = err;
@@ -361,6 +365,7 @@ int ripc_link_start(struct ripc_link *link, const struct ripc_link_config *cfg)
 	l->sent_hi = l->next_seq;
 	l->udp_sent = l->next_seq;
 	l->state = RIPC_LINK_CONNECTING;
+	l->fd_to_close = -1;
 	l->backoff_ms = l->bmin_ms;
 	l->notifier = ripc_port_net_notifier();
 	if (l->notifier < 0)
@@ -454,8 +459,10 @@ int ripc_link_stop(struct ripc_link *link, ripc_timeout_t drain)
 	if (l->stats.unacked_at_stop != 0)
 		rc = -ETIMEDOUT;
 	ripc_port_net_close(l->fd);
+	ripc_port_net_close(l->fd_to_close);
 	ripc_port_net_close(l->listen_fd);
 	l->fd = -1;
+	l->fd_to_close = -1;
 	l->listen_fd = -1;
 	l->state = RIPC_LINK_STOPPED;
 	ripci_link_unlock(l);

@@ -69,6 +69,10 @@ struct ripci_link {
 	uint64_t echo_ts;     /**< (L) Time stamp to echo (RIPCI_PEND_ECHO). */
 	bool broken;          /**< (L) The tx thread failed to send: reconnect. */
 	bool tx_partial;      /**< (L) The stream ends inside a frame (tx thread). */
+	bool tx_sending;      /**< (L) The tx thread sends on @c fd without the lock. */
+	int fd_to_close;      /**< (L) A connection that ended during such a send: the tx
+				   thread closes it when the send returns, so its number is never
+				   reused under the send. -1: none. */
 	bool wants_space;     /**< (L) The tx thread waits for acknowledgements. */
 	bool ever_up;         /**< io thread: a handshake succeeded before. */
 

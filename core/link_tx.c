@@ -249,9 +249,15 @@ static int tcp_send_data(struct ripci_link *l)
 		return 0;
 	if (len > CONFIG_RIPC_LINK_TX_BUFFER - off)
 		len = CONFIG_RIPC_LINK_TX_BUFFER - off;
+	l->tx_sending = true;
 	ripci_link_unlock(l);
 	r = ripc_port_net_send(fd, l->ring + off, len, NULL);
 	ripci_link_lock(l);
+	l->tx_sending = false;
+	if (l->fd_to_close >= 0) {
+		ripc_port_net_close(l->fd_to_close);
+		l->fd_to_close = -1;
+	}
 	if (gen != l->conn_gen || from != l->sent)
 		return 1; /* a new connection started meanwhile: it sends from its own start */
 	if (r < 0)
@@ -398,9 +404,17 @@ void *ripci_link_tx_main(void *arg)
 
 			ripci_link_lock(l);
 			it.fd = l->fd;
+			l->tx_sending = it.fd >= 0; /* the socket stays open while we wait on it */
 			ripci_link_unlock(l);
 			it.want = RIPC_PORT_NET_OUT;
 			(void)ripc_port_net_wait(&it, 1, ripc_port_clock_ns() + SEND_WAIT_NS);
+			ripci_link_lock(l);
+			l->tx_sending = false;
+			if (l->fd_to_close >= 0) {
+				ripc_port_net_close(l->fd_to_close);
+				l->fd_to_close = -1;
+			}
+			ripci_link_unlock(l);
 			continue;
 		}
 		(void)ripc_poll(items, outs_ok ? nitems : 1, RIPC_FOREVER);
